@@ -1,0 +1,3 @@
+"""sferum-onboard: bring a whole school onto Sferum (in MAX)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from sferum_onboard.cli import main
+
+main()

@@ -1,0 +1,125 @@
+"""The one place for Russian user-facing wording: plural forms and templates.
+
+Problem codes are stable identifiers (shown by `--format json`); the text is
+for people. Templates use `str.format` fields.
+"""
+
+from __future__ import annotations
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Pick the Russian plural form for n: 1 шаг, 2 шага, 5 шагов, 21 шаг."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def count(n: int, one: str, few: str, many: str) -> str:
+    """'3 шага', '11 шагов'."""
+    return f"{n} {plural(n, one, few, many)}"
+
+
+# --- reading files -------------------------------------------------------
+CATALOG = {
+    "file-empty": "файл пуст",
+    "file-too-big": "файл слишком большой ({size} МБ); допустимо не больше {limit} МБ",
+    "file-binary": "это не текстовый файл (двоичные данные), ожидается YAML в кодировке UTF-8",
+    "file-cp1251": "файл сохранён в кодировке Windows-1251, а нужна UTF-8; пересохраните его в UTF-8",
+    "file-encoding": "файл не в кодировке UTF-8 (неверный байт в позиции {offset}); пересохраните его в UTF-8",
+    "file-unreadable": "не удаётся прочитать файл: {reason}",
+    "yaml-syntax": "ошибка синтаксиса YAML: {detail}",
+    "yaml-tag": "тег «{tag}» не допускается: в файлах чек-листов разрешены только обычные значения",
+    "yaml-duplicate-key": "ключ «{key}» повторяется (первый раз в строке {first_line}); оставьте один",
+    "yaml-key-type": "ключ должен быть строкой",
+    "yaml-alias-budget": "слишком много ссылок-псевдонимов YAML (больше {limit}); раскройте их вручную",
+    "yaml-too-large": "документ разворачивается в слишком много значений (больше {limit})",
+    "yaml-many-documents": "в файле несколько YAML-документов (---); оставьте один",
+    "yaml-not-mapping": "в начале файла должен быть словарь (поля вида «ключ: значение»)",
+    "no-yaml": "в папке «{folder}» нет ни одного YAML-файла (*.yml)",
+    "no-checklists": "не найдена папка «checklists» с чек-листами в «{folder}»",
+    "unknown-file-kind": "непонятно, что это за файл: ожидаются чек-листы в «checklists/», а в «site_config/» — roadmap.yml и school.yml",
+    # --- schema ----------------------------------------------------------
+    "schema-required": "не хватает обязательного поля «{field}»",
+    "schema-unknown-field": "неизвестное поле «{field}»{hint}",
+    "schema-type": "{where} должно быть {expected}, а сейчас {actual}",
+    "schema-enum": "{where}: значение «{value}» не подходит; допустимо: {allowed}",
+    "schema-pattern": "{where}: «{value}» — {rule}",
+    "schema-min-items": "{where}: нужен хотя бы один элемент",
+    "schema-unique": "{where}: значения повторяются",
+    "schema-min-length": "{where}: пустая строка",
+    "schema-minimum": "{where}: число {value} меньше допустимого {limit}",
+    "schema-maximum": "{where}: число {value} больше допустимого {limit}",
+    "schema-format-date": "{where}: «{value}» не дата; пишите ГГГГ-ММ-ДД, например 2027-05-31",
+    "schema-step-item": "{where}: элемент списка шагов — либо идентификатор общего шага, либо описание шага",
+    "schema-other": "{where}: значение не подходит ({rule})",
+    # --- cross checks ----------------------------------------------------
+    "duplicate-id": "идентификатор «{id}» уже занят ({other})",
+    "depends-missing": "шаг «{step}» зависит от несуществующего шага «{target}»{hint}",
+    "depends-cycle": "шаги зависят друг от друга по кругу: {cycle}",
+    "step-ref-missing": "чек-лист «{checklist}» ссылается на несуществующий шаг «{step}»{hint}",
+    "step-ref-twice": "шаг «{step}» встречается в чек-листе «{checklist}» дважды",
+    "guide-page-missing": "шаг «{step}»: страница инструкции «{page}» не найдена в content/",
+    "guide-heading-missing": "шаг «{step}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
+    "role-unknown": "неизвестная роль «{role}»; есть: {known}",
+    "role-missing": "не описана роль «{role}»: она нужна для учёта участников",
+    "role-inherits-cycle": "роли наследуют друг друга по кругу: {cycle}",
+    "target-step-missing": "цель дорожной карты «{target}» ссылается на несуществующий шаг «{step}»{hint}",
+    "step-unused": "шаг «{step}» не входит ни в один чек-лист",
+    "renamed-in-use": "шаг «{step}» указан как бывший идентификатор шага «{new}», но такой шаг всё ещё есть",
+    "renamed-twice": "старый идентификатор «{step}» указан в renamed_from у двух шагов: «{first}» и «{second}»",
+    "variable-unknown": "неизвестная переменная «{{{{ {name} }}}}»; есть: {known}",
+    "dependency-later": "шаг «{step}» в чек-листе «{checklist}» стоит раньше шага «{target}», от которого зависит",
+}
+
+SCHEMA_TYPES = {
+    "string": "строкой",
+    "integer": "целым числом",
+    "number": "числом",
+    "boolean": "значением true или false",
+    "array": "списком",
+    "object": "словарём (поля вида «ключ: значение»)",
+    "null": "пустым",
+}
+
+PYTHON_TYPES = {
+    str: "строка",
+    int: "целое число",
+    float: "дробное число",
+    bool: "логическое значение",
+    list: "список",
+    dict: "словарь",
+    type(None): "пусто",
+}
+
+PATTERN_RULES = {
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "идентификатор пишется латинскими строчными буквами, цифрами и дефисами, например «install-max»",
+    "^[^#\\s]+\\.md(#[^\\s#]+)?$": "ссылка на инструкцию пишется как «папка/страница.md#якорь-заголовка»",
+}
+
+YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "символ табуляции; используйте пробелы для отступов",
+    "found a tab character that violates indentation": "символ табуляции в отступе; используйте пробелы",
+    "found a tab character where an indentation space is expected": "символ табуляции в отступе; используйте пробелы",
+    "mapping values are not allowed here": "двоеточие здесь не допускается (возможно, значение с «:» нужно взять в кавычки)",
+    "could not find expected ':'": "не найдено двоеточие после ключа",
+    "did not find expected key": "ожидался ключ (проверьте отступы)",
+    "did not find expected '-' indicator": "ожидался элемент списка «-» (проверьте отступы)",
+    "found undefined alias": "ссылка на неопределённый якорь",
+    "found unexpected end of stream": "файл обрывается (незакрытые кавычки или скобки)",
+    "found unknown escape character": "неизвестная escape-последовательность в строке в кавычках",
+    "found character that cannot start any token": "символ, с которого не может начинаться значение (возьмите значение в кавычки)",
+    "expected <block end>, but found '<block mapping start>'": "неверный отступ",
+    "expected <block end>, but found '-'": "неверный отступ у элемента списка",
+    "expected <document start>, but found '<block mapping start>'": "неверная структура документа",
+    "found duplicate anchor": "якорь определён дважды",
+    "did not find expected node content": "ожидалось значение",
+    "did not find expected ',' or ']'": "не закрыта квадратная скобка «]»",
+    "did not find expected ',' or '}'": "не закрыта фигурная скобка «}»",
+    "found unexpected ':'": "лишнее двоеточие",
+    "control characters are not allowed": "недопустимый управляющий символ",
+    "special characters are not allowed": "недопустимый специальный символ",
+}
+YAML_PROBLEM_FALLBACK = "неверная структура YAML"

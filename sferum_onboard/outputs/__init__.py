@@ -1,0 +1,1 @@
+"""Private outputs: reports, class sheets, meeting kits and reminders (they hold names)."""

@@ -1,0 +1,1 @@
+"""The public guide site: generated Markdown pages, the MkDocs plugin and assets."""

@@ -1,0 +1,1 @@
+"""Per-person tracking: the store, rosters, the event log and progress."""
