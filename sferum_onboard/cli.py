@@ -16,10 +16,13 @@ from pathlib import Path
 import click
 
 from sferum_onboard import __version__
+from sferum_onboard.clickru import install as install_russian_click
 from sferum_onboard.errors import ContentError, SferumError
 from sferum_onboard.messages import count
 
 # --- plumbing --------------------------------------------------------------
+
+install_russian_click()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -42,6 +45,7 @@ class Command(click.Command):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("context_settings", {}).update(CONTEXT)
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
         super().__init__(*args, **kwargs)
         self.params.append(_version_option())
 
@@ -51,6 +55,8 @@ class Group(click.Group):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("context_settings", {}).update(CONTEXT)
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        kwargs.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]...")
         super().__init__(*args, **kwargs)
         self.params.append(_version_option())
 
@@ -99,9 +105,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from sferum_onboard.clickru import install as install_russian_click
-
-    install_russian_click()
     try:
         cli(prog_name="sferum-onboard")
     except KeyboardInterrupt:

@@ -1,0 +1,120 @@
+"""Guide pages in content/: their heading anchors and the variables they use.
+
+Anchors are computed exactly as the site computes them (Python-Markdown's
+toc with `pymdownx.slugs`), so a `guide:` link that validates also works.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymdownx.slugs import slugify
+
+SLUGIFY = slugify(case="lower")
+SEPARATOR = "-"
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_ATTR_ID = re.compile(r"\s*\{[^}]*#([^\s}]+)[^}]*\}\s*$")
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`]|<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    anchor: str
+    title: str
+    level: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to content/, with "/" separators
+    headings: tuple[Heading, ...]
+    variables: tuple[Variable, ...]
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.anchor for h in self.headings)
+
+
+def anchor_of(title: str) -> str:
+    """The anchor Python-Markdown's toc gives a heading title."""
+    text = _MARKUP.sub("", _LINK.sub(r"\1", title))
+    return SLUGIFY(text, SEPARATOR)
+
+
+def _outside_fences(text: str):
+    """Yield (line number, line) for lines outside fenced code blocks."""
+    fence = None
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _FENCE.match(line)
+        if match:
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+            continue
+        if fence is None:
+            yield number, line
+
+
+def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> Page:
+    headings: list[Heading] = []
+    used: list[Variable] = []
+    seen: dict[str, int] = {}
+    for number, line in _outside_fences(text):
+        used.extend(Variable(m.group(1), number, m.start() + 1) for m in _VARIABLE.finditer(line))
+        match = _HEADING.match(line)
+        if not match:
+            continue
+        title = match.group(2)
+        explicit = _ATTR_ID.search(title)
+        if explicit:
+            anchor, title = explicit.group(1), title[: explicit.start()]
+        else:
+            anchor = anchor_of(expand_variables(title, variables or {}))
+        # toc makes duplicate anchors unique with _1, _2 ...
+        if anchor in seen:
+            seen[anchor] += 1
+            anchor = f"{anchor}_{seen[anchor]}"
+        else:
+            seen[anchor] = 0
+        headings.append(Heading(anchor, title, len(match.group(1)), number))
+    return Page(path, tuple(headings), tuple(used))
+
+
+def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> dict[str, Page]:
+    """Every Markdown page under content/, keyed by its path relative to content/."""
+    pages = {}
+    if not content_dir.is_dir():
+        return pages
+    for file in sorted(content_dir.rglob("*.md")):
+        relative = file.relative_to(content_dir).as_posix()
+        text = file.read_text("utf-8", errors="replace")
+        pages[relative] = scan_page(relative, text, variables)
+    return pages
+
+
+def expand_variables(text: str, variables: dict[str, str]) -> str:
+    """Replace {{ name }} with its value outside fenced code; unknown names stay as they are."""
+    if "{{" not in text:
+        return text
+    out = []
+    fence = None
+    for line in text.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if match:
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+        elif fence is None:
+            line = _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), line)
+        out.append(line)
+    return "".join(out)
