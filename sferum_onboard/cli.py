@@ -122,7 +122,7 @@ def main() -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=".", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text — для людей, json — для программ.")
 def validate(path: Path, fmt: str) -> None:
@@ -135,7 +135,7 @@ def validate(path: Path, fmt: str) -> None:
     try:
         report = validate_project(path)
     except SferumError as error:
-        raise click.BadParameter(str(error), param_hint="PATH") from None
+        raise click.BadParameter(str(error), param_hint="ПАПКА") from None
     if fmt == "json":
         click.echo(json.dumps({
             "files": report.files,

@@ -62,8 +62,8 @@ CATALOG = {
     "depends-cycle": "шаги зависят друг от друга по кругу: {cycle}",
     "step-ref-missing": "чек-лист «{checklist}» ссылается на несуществующий шаг «{step}»{hint}",
     "step-ref-twice": "шаг «{step}» встречается в чек-листе «{checklist}» дважды",
-    "guide-page-missing": "шаг «{step}»: страница инструкции «{page}» не найдена в content/",
-    "guide-heading-missing": "шаг «{step}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
+    "guide-page-missing": "{owner}: страница инструкции «{page}» не найдена в content/",
+    "guide-heading-missing": "{owner}: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
     "role-unknown": "неизвестная роль «{role}»; есть: {known}",
     "role-missing": "не описана роль «{role}»: она нужна для учёта участников",
     "role-inherits-cycle": "роли наследуют друг друга по кругу: {cycle}",
@@ -125,3 +125,36 @@ YAML_PROBLEMS = {
     "special characters are not allowed": "недопустимый специальный символ",
 }
 YAML_PROBLEM_FALLBACK = "неверная структура YAML"
+
+
+# --- roster files (tracking/roster.py) -------------------------------------
+ROSTER = {
+    # whole-file faults (DataError); {file} is the file's name
+    "file-missing": "{file}: файл не найден",
+    "file-dir": "{file}: это папка, а нужен файл XLSX или CSV",
+    "file-empty": "{file}: файл пуст",
+    "file-unreadable": "{file}: не удаётся прочитать файл ({reason})",
+    "xlsx-encrypted": "{file}: книга защищена паролем; откройте её в Excel, снимите пароль (Файл → Сведения → Защита книги) и сохраните заново — или сохраните лист как CSV",
+    "xls-legacy": "{file}: это книга старого формата Excel 97–2003 (XLS); сохраните её как «Книга Excel (*.xlsx)» или как CSV",
+    "ods": "{file}: это таблица OpenDocument (ODS); сохраните её как «Книга Excel (*.xlsx)» или как CSV",
+    "xlsx-broken": "{file}: книга Excel повреждена или обрезана, прочитать её нельзя; сохраните файл заново или выгрузите список ещё раз",
+    "binary": "{file}: это не таблица — ожидается книга Excel (XLSX) или текстовый файл CSV",
+    "no-header": "{file}: не найдена строка заголовка — в первых {rows} строках нет столбца «ФИО» (или столбцов «Фамилия» и «Имя»); добавьте строку с названиями столбцов над списком",
+    "wrong-delimiter": "{file}:{row}: столбцы не разделены ни «;», ни «,», ни табуляцией (строка заголовка прочитана как одна ячейка: «{sample}»); сохраните файл как CSV с разделителем «;»",
+    "no-rows": "{file}: под строкой заголовка (строка {row}) нет ни одной строки со списком",
+    "no-children-column": "{file}: в списке родителей нет столбца с ребёнком («Ребёнок», «ФИО ребёнка» или «Обучающийся»); без него родителя не связать с учеником",
+    "kind-unknown": "вид списка «{kind}» неизвестен; допустимо: pupils (ученики), parents (родители), staff (сотрудники)",
+    # row problems (Problem.message); the location carries file, row and column
+    "name-missing": "не указаны фамилия и имя",
+    "name-short": "«{name}»: нужны хотя бы фамилия и имя",
+    "name-digits": "«{name}»: в ФИО есть цифры — проверьте, не попал ли сюда класс, номер или телефон",
+    "class-missing": "не указан класс ученика «{name}»",
+    "class-invalid": "«{value}» — не название класса (ожидается, например, «7А» или «11Б»)",
+    "child-missing": "не указан ребёнок родителя «{name}»",
+    "child-name-short": "ребёнок «{name}»: нужны хотя бы фамилия и имя",
+    "child-classes-count": "детей {children}, а классов {classes}: укажите класс для каждого ребёнка в том же порядке",
+    "parent-missing": "не указано ФИО родителя ребёнка «{child}»",
+    "duplicate": "«{name}» ({where}) уже есть в строке {first}",
+}
+ROSTER_KINDS = {"pupils": "ученики", "parents": "родители", "staff": "сотрудники"}
+ROSTER_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 с меткой BOM", "cp1251": "Windows-1251", "utf-16": "UTF-16"}

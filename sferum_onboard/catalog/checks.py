@@ -146,17 +146,17 @@ def _guides(catalog: Catalog, sources, pages: dict[str, Page], report) -> None:
     def check(owner: str, guide: GuideRef, location: Location) -> None:
         page = pages.get(guide.page)
         if page is None:
-            report(location, "guide-page-missing", step=owner, page=guide.page)
+            report(location, "guide-page-missing", owner=owner, page=guide.page)
         elif guide.anchor and guide.anchor not in page.anchors:
-            report(location, "guide-heading-missing", step=owner, page=guide.page, anchor=guide.anchor,
+            report(location, "guide-heading-missing", owner=owner, page=guide.page, anchor=guide.anchor,
                    hint=_hint(guide.anchor, page.anchors))
 
     for kind, items in (("step", catalog.steps), ("step", catalog.org_steps)):
         for item in items.values():
-            check(item.id, item.guide, sources.where(kind, item.id, "guide"))
+            check(f"шаг «{item.id}»", item.guide, sources.where(kind, item.id, "guide"))
     for role in catalog.roles.values():
         if role.guide:
-            check(role.id, role.guide, sources.where("role", role.id, "guide"))
+            check(f"роль «{role.id}»", role.guide, sources.where("role", role.id, "guide"))
 
 
 def _variables(catalog: Catalog, pages: dict[str, Page], content_folder: str, report) -> None:
