@@ -1,8 +1,10 @@
 """Road-map evaluation: targets against reality, burn-up series, funnels, who is behind.
 
 Pure: everything here is computed from the Catalog, the school's people and
-the current state of every (person, step) pair as of a date (`StepState`,
-folded from the event log by `tracking.progress`). No I/O, no store.
+a `Mark` per (person, step): the state folded from the event log as of a
+date (by `tracking.progress.fold_events`, or by the store's SQL under the
+same rule) plus the day the step was first done, for the burn-up charts.
+No I/O, no store.
 
 Counting rules (the report states them):
 - only active people count; a parent is one person however many children
@@ -10,10 +12,11 @@ Counting rules (the report states them):
 - a step marked "not applicable" for a person is dropped from what that
   person must do for a target; a person left with nothing to do leaves the
   target's denominator, and the result says how many did;
-- the burn-up series places each person who has reached the target at the
-  moment they first completed it (the last of the steps for `match: all`,
-  the first for `match: any`), so it rises to today's value; its
-  denominator is today's.
+- the burn-up places each person who has reached the target on the day they
+  first completed it (the last of the steps for `match: all`, the first for
+  `match: any`), so the line rises to today's value over today's
+  denominator; the forecast extends the pace of the last `PACE_WEEKS` weeks
+  to the due date.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog, OrgStep, Step, Target, TargetAudience
 from sferum_onboard.tracking.classes import grade_of
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Person, School, SchoolClass
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Event, Person, School, SchoolClass
+from sferum_onboard.tracking.progress import as_of_limit, class_sort_key, fold_events, profile_of
 
-# The forecast extends the pace of the last weeks to the due date.
 PACE_WEEKS = 4
 
 MET, ON_TRACK, AT_RISK, NO_DATA = "met", "on_track", "at_risk", "no_data"
@@ -39,12 +42,12 @@ STATUSES = (MET, ON_TRACK, AT_RISK, NO_DATA)
 FUNNEL_GROUPS = ("administrator", "teacher", "class_leader", "specialist", "pupil", "parent")
 
 
-class StepState(NamedTuple):
-    """The state of one step for one person (or the school) as of a date."""
+class Mark(NamedTuple):
+    """Where one person (or the school) stands on one step as of a date, to the day."""
 
-    action: str  # DONE | UNDONE | NOT_APPLICABLE: the latest event's action
-    at: dt.datetime  # when the latest event happened
-    first_done: dt.datetime | None = None  # the first "done" up to the date, for burn-up charts
+    action: str  # the deciding event's action: DONE | UNDONE | NOT_APPLICABLE
+    day: dt.date  # when the deciding event happened
+    first_done: dt.date | None = None  # the first "done" up to the date
 
     @property
     def done(self) -> bool:
@@ -54,10 +57,14 @@ class StepState(NamedTuple):
     def not_applicable(self) -> bool:
         return self.action == NOT_APPLICABLE
 
+    @property
+    def done_since(self) -> dt.date:
+        return self.first_done or self.day
 
-# person id -> step id (current catalog id) -> state; pairs with no event are absent.
-States = Mapping[int, Mapping[str, StepState]]
-_NO_STATES: Mapping[str, StepState] = {}
+
+# person id -> current step id -> mark; steps with no event are absent.
+Marks = Mapping[int, Mapping[str, Mark]]
+_NONE: Mapping[str, Mark] = {}
 
 
 @dataclass(frozen=True)
@@ -66,48 +73,86 @@ class Situation:
 
     school: School
     as_of: dt.date
-    people: Sequence[Person]
+    people: Sequence[Person]  # active people only
     classes: Sequence[SchoolClass]
-    states: States
-    org_states: Mapping[str, StepState] = field(default_factory=dict)
-    retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> events kept
+    marks: Marks
+    org_marks: Mapping[str, Mark] = field(default_factory=dict)  # school-level step id -> mark
+    retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> people who did it
 
 
-# --- who follows what -------------------------------------------------------
+def _day(moment: dt.datetime | dt.date) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def situation_from_events(
+    catalog: Catalog,
+    school: School,
+    people: Iterable[Person],
+    classes: Sequence[SchoolClass],
+    events: Iterable[Event],
+    as_of: dt.date,
+) -> Situation:
+    """The pure path: fold a school's events (as `tracking.progress` does) into marks."""
+    events = [e for e in events if e.school_id == school.id]
+    folded = fold_events(events, catalog, as_of)
+    limit = as_of_limit(as_of)
+    first: dict[tuple[int | None, str], dt.date] = {}
+    for event in events:
+        if event.action == DONE and event.at <= limit:
+            key = (event.person_id, catalog.current_id(event.step_id) or event.step_id)
+            day = _day(event.at)
+            if day < first.get(key, dt.date.max):
+                first[key] = day
+    marks: dict[int, dict[str, Mark]] = defaultdict(dict)
+    org: dict[str, Mark] = {}
+    retired: dict[str, int] = defaultdict(int)
+    for key, state in folded.items():
+        mark = Mark(state.action, _day(state.at), first.get(key) if state.done else None)
+        person_id, step_id = key
+        if state.retired:
+            retired[step_id] += state.done
+        elif person_id is None:
+            org[step_id] = mark
+        else:
+            marks[person_id][step_id] = mark
+    return Situation(school, as_of, [p for p in people if p.active and p.school_id == school.id],
+                     classes, dict(marks), org, dict(retired))
+
+
+# --- who follows what ---------------------------------------------------------
 
 
 class Plans:
-    """Memoised per-kind step lists: 100,000 people have only a few dozen kinds."""
+    """The steps each kind of person follows; 100,000 people are only a few dozen kinds."""
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self._steps: dict[tuple, tuple[Step, ...]] = {}
+        self._steps: dict = {}
 
     def steps(self, person: Person) -> tuple[Step, ...]:
-        key = (person.role, person.class_leader, person.specialist, person.grade)
-        steps = self._steps.get(key)
+        profile = profile_of(person)
+        steps = self._steps.get(profile)
         if steps is None:
-            steps = self.catalog.steps_for_person(*key)
-            self._steps[key] = steps
+            steps = self._steps[profile] = profile.steps(self.catalog)
         return steps
 
 
-def active_people(people: Iterable[Person]) -> list[Person]:
-    return [p for p in people if p.active]
-
-
-def person_grades(person: Person, pupil_grades: Mapping[int, int | None]) -> frozenset[int]:
+def grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
     """Grades a person belongs to: a pupil's own, a parent's children's, a class leader's classes."""
-    if person.role == "pupil":
-        grades = [person.grade]
-    elif person.role == "parent":
-        grades = [pupil_grades.get(child) for child in person.children]
-    else:
-        grades = [grade_of(name) for name in person.led_classes]
-    return frozenset(g for g in grades if g is not None)
+    pupil_grades = {p.id: p.grade for p in people if p.role == "pupil"}
+    result = {}
+    for person in people:
+        if person.role == "pupil":
+            grades = [person.grade]
+        elif person.role == "parent":
+            grades = [pupil_grades.get(child) for child in person.children]
+        else:
+            grades = [grade_of(name) for name in person.led_classes]
+        result[person.id] = frozenset(g for g in grades if g is not None)
+    return result
 
 
-def counts(audience: TargetAudience, person: Person, grades: frozenset[int]) -> bool:
+def counts(audience: TargetAudience, person: Person, grades: frozenset[int] = frozenset()) -> bool:
     """Whether a target counts this person."""
     if person.role != audience.role:
         return False
@@ -121,7 +166,7 @@ def counts(audience: TargetAudience, person: Person, grades: frozenset[int]) -> 
     return True
 
 
-# --- road-map targets -------------------------------------------------------
+# --- road-map targets -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -133,7 +178,7 @@ class TargetResult:
     counted: int  # the denominator
     done: int
     not_applicable: int  # people who left the denominator
-    series: tuple[tuple[dt.date, float], ...]  # weekly burn-up points, percent
+    series: tuple[tuple[dt.date, float], ...]  # burn-up points (weekly, then the date), percent
     pace: float | None  # percentage points per week over the last PACE_WEEKS weeks
     forecast: float | None  # percent expected on the due date at that pace
     status: str
@@ -161,55 +206,53 @@ def series_start(target: Target, school_year: str | None) -> dt.date | None:
     return None
 
 
-def _day(moment: dt.datetime | dt.date) -> dt.date:
-    return moment.date() if isinstance(moment, dt.datetime) else moment
+def evaluate_target(
+    catalog: Catalog,
+    target: Target,
+    people: Iterable[Person],
+    marks: Marks,
+    as_of: dt.date,
+    grades: Mapping[int, frozenset[int]] | None = None,
+) -> TargetResult:
+    """One target; `grades` (person id -> grades) matters only for targets limited to grades."""
+    step_ids: list[str] = []
+    retired: list[str] = []
+    for step_id in target.steps:
+        current = catalog.current_id(step_id)
+        if current is None:
+            retired.append(step_id)
+        else:
+            step_ids.append(current)
+    need_all = target.match != "any"
+    counted = not_applicable = 0
+    done_days: list[dt.date] = []
+    for person in people:
+        if not counts(target.counts, person, grades.get(person.id, frozenset()) if grades else frozenset()):
+            continue
+        own = marks.get(person.id, _NONE)
+        required = [own.get(s) for s in step_ids]
+        required = [m for m in required if m is None or not m.not_applicable]
+        if not required:
+            not_applicable += 1
+            continue
+        counted += 1
+        finished = [m.done_since for m in required if m is not None and m.done]
+        if finished and not (need_all and len(finished) < len(required)):
+            done_days.append(max(finished) if need_all else min(finished))
+    done_days.sort()
+    school_year = catalog.roadmap.school_year if catalog.roadmap else None
+    return _result(target, series_start(target, school_year), as_of, counted, not_applicable,
+                   done_days, tuple(retired))
 
 
 def _share(done_days: Sequence[dt.date], day: dt.date, counted: int) -> float:
     return 100.0 * bisect.bisect_right(done_days, day) / counted
 
 
-def evaluate_target(
-    catalog: Catalog,
-    target: Target,
-    people: Iterable[Person],
-    states: States,
-    as_of: dt.date,
-    grades_of: Mapping[int, frozenset[int]] | None = None,
-) -> TargetResult:
-    """Evaluate one target; `grades_of` (person id -> grades) is needed only for grade ranges."""
-    step_ids: list[str] = []
-    retired: list[str] = []
-    for step_id in target.steps:
-        current = catalog.current_id(step_id)
-        (step_ids if current else retired).append(current or step_id)
-    need_all = target.match != "any"
-    counted = not_applicable = 0
-    done_days: list[dt.date] = []
-    for person in people:
-        if not counts(target.counts, person, grades_of.get(person.id, frozenset()) if grades_of else frozenset()):
-            continue
-        own = states.get(person.id, _NO_STATES)
-        required = [own.get(s) for s in step_ids]
-        required = [s for s in required if s is None or not s.not_applicable]
-        if not required:
-            not_applicable += 1
-            continue
-        counted += 1
-        finished = [s for s in required if s is not None and s.done]
-        if not finished or (need_all and len(finished) < len(required)):
-            continue
-        moments = [_day(s.first_done or s.at) for s in finished]
-        done_days.append(max(moments) if need_all else min(moments))
-    done_days.sort()
-    return _result(target, catalog, as_of, counted, not_applicable, done_days, tuple(retired))
-
-
-def _result(target, catalog, as_of, counted, not_applicable, done_days, retired) -> TargetResult:
+def _result(target, start, as_of, counted, not_applicable, done_days, retired) -> TargetResult:
     done = len(done_days)
     if not counted:
         return TargetResult(target, as_of, 0, 0, not_applicable, (), None, None, NO_DATA, retired)
-    start = series_start(target, catalog.roadmap.school_year if catalog.roadmap else None)
     series = tuple((day, _share(done_days, day, counted)) for day in _weeks(start, as_of))
     value = 100.0 * done / counted
     window_start = max(as_of - dt.timedelta(weeks=PACE_WEEKS), start or as_of)
@@ -221,7 +264,7 @@ def _result(target, catalog, as_of, counted, not_applicable, done_days, retired)
         forecast = None
     else:
         forecast = min(100.0, value + pace * (target.due - as_of).days / 7)
-    if done * 100 >= target.target * counted:
+    if done * 100 >= target.target * counted:  # integers: 80 of 100 meets 80 % exactly
         status = MET
     elif as_of < target.due and forecast is not None and forecast >= target.target:
         status = ON_TRACK
@@ -233,28 +276,23 @@ def _result(target, catalog, as_of, counted, not_applicable, done_days, retired)
 def _weeks(start: dt.date | None, end: dt.date) -> list[dt.date]:
     if start is None or start >= end:
         return [end]
-    days = list(range(0, (end - start).days, 7))
-    return [start + dt.timedelta(days=d) for d in days] + [end]
+    return [start + dt.timedelta(days=d) for d in range(0, (end - start).days, 7)] + [end]
 
 
 def evaluate_roadmap(catalog: Catalog, situation: Situation) -> tuple[TargetResult, ...]:
     """Every road-map target, in the road map's order."""
     if catalog.roadmap is None:
         return ()
-    people = active_people(situation.people)
-    grades_of = _grades_by_person(people) if any(t.counts.grades for t in catalog.roadmap.targets) else None
+    grades = None
+    if any(t.counts.grades for t in catalog.roadmap.targets):
+        grades = grades_by_person(situation.people)
     return tuple(
-        evaluate_target(catalog, target, people, situation.states, situation.as_of, grades_of)
+        evaluate_target(catalog, target, situation.people, situation.marks, situation.as_of, grades)
         for target in catalog.roadmap.targets
     )
 
 
-def _grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
-    pupil_grades = {p.id: p.grade for p in people if p.role == "pupil"}
-    return {p.id: person_grades(p, pupil_grades) for p in people}
-
-
-# --- funnel -----------------------------------------------------------------
+# --- funnel ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -266,7 +304,7 @@ class FunnelRow:
     stages: tuple[tuple[str, int | None], ...]  # (milestone, people who reached it); None: no such step
 
 
-def _in_group(person: Person, group: str) -> bool:
+def in_group(person: Person, group: str) -> bool:
     if group == "class_leader":
         return person.role == "teacher" and person.class_leader
     if group == "specialist":
@@ -277,24 +315,23 @@ def _in_group(person: Person, group: str) -> bool:
 def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[FunnelRow, ...]:
     """A funnel per group; reaching a later milestone counts as passing the earlier ones."""
     plans = plans or Plans(catalog)
-    people = active_people(situation.people)
     rows = []
     for group in FUNNEL_GROUPS:
-        members = [p for p in people if _in_group(p, group)]
+        members = [p for p in situation.people if in_group(p, group)]
         if not members:
             continue
         reached = [0] * len(MILESTONES)
         present = [False] * len(MILESTONES)
         for person in members:
-            own = situation.states.get(person.id, _NO_STATES)
+            own = situation.marks.get(person.id, _NONE)
             furthest = -1
             for step in plans.steps(person):
                 if step.milestone in MILESTONES:
                     index = MILESTONES.index(step.milestone)
                     present[index] = True
-                    state = own.get(step.id)
-                    if state is not None and state.done:
-                        furthest = max(furthest, index)
+                    mark = own.get(step.id)
+                    if mark is not None and mark.done and index > furthest:
+                        furthest = index
             for index in range(furthest + 1):
                 reached[index] += 1
         stages = tuple((m, reached[i] if present[i] else None) for i, m in enumerate(MILESTONES))
@@ -302,83 +339,89 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
     return tuple(rows)
 
 
-# --- who is behind, and what they do next ------------------------------------
+# --- each person: done, next step, who helps ----------------------------------------
 
 
 @dataclass(frozen=True)
-class Behind:
-    """A person with a key or road-map step still open."""
+class PersonProgress:
+    """One person's standing: what they did, what is next, who can help."""
 
     person: Person
-    next_step: Step
-    open_steps: tuple[Step, ...]  # the required steps still open, in checklist order
     done: int  # steps of their checklist done
     total: int  # steps of their checklist that apply to them
-    helpers: tuple[Person, ...]  # who can help: the class leaders of their (children's) classes
+    next_step: Step | None  # the first open step on the way to their first open required step
+    open_required: tuple[Step, ...]  # key and road-map steps still open, in checklist order
+    helpers: tuple[Person, ...]  # class leaders of their (children's) classes; the administrator for staff
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.open_required)
 
 
-def required_step_ids(catalog: Catalog, person: Person, grades: frozenset[int]) -> set[str]:
-    """Key steps plus the steps of every road-map target that counts this person."""
-    ids = set()
+def required_step_ids(catalog: Catalog, person: Person, grades: frozenset[int]) -> frozenset[str]:
+    """The steps of every road-map target that counts this person."""
+    ids: set[str] = set()
     if catalog.roadmap:
         for target in catalog.roadmap.targets:
             if counts(target.counts, person, grades):
                 ids.update(filter(None, map(catalog.current_id, target.steps)))
-    return ids
+    return frozenset(ids)
 
 
-def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, StepState], goal: Step) -> Step:
+def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, Mark], goal: Step) -> Step:
     """The first open step on the way to `goal`: its earliest open dependency, or the goal itself."""
-    is_open = {s.id: _is_open(own.get(s.id)) for s in steps}
     order = {s.id: i for i, s in enumerate(steps)}
-    seen: set[str] = set()
-    best = goal
-    stack = [goal.id]
+    last = len(order)
+    best, seen, stack = goal, {goal.id}, [goal]
     while stack:
-        for dep in catalog.steps[stack.pop()].depends_on if stack or True else ():
-            if dep in seen or dep not in catalog.steps:
+        for dep in stack.pop().depends_on:
+            step = catalog.steps.get(dep)
+            if step is None or dep in seen or not is_open(own.get(dep)):
                 continue
             seen.add(dep)
-            if is_open.get(dep, _is_open(own.get(dep))):
-                stack.append(dep)
-                if order.get(dep, len(order)) < order.get(best.id, len(order)):
-                    best = catalog.steps[dep]
+            stack.append(step)
+            if order.get(dep, last) < order.get(best.id, last):
+                best = step
     return best
 
 
-def _is_open(state: StepState | None) -> bool:
-    return state is None or not (state.done or state.not_applicable)
+def is_open(mark: Mark | None) -> bool:
+    return mark is None or not (mark.done or mark.not_applicable)
 
 
-def behind(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[Behind, ...]:
-    """Everyone with a key or road-map step open, with their next step and who can help."""
+def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[PersonProgress, ...]:
+    """Every active person's standing, in the order of `situation.people`."""
     plans = plans or Plans(catalog)
-    people = active_people(situation.people)
-    grades_of = _grades_by_person(people)
+    grades = grades_by_person(situation.people)
     leaders = class_leaders(situation)
-    pupil_class = {p.id: p.class_name for p in people if p.role == "pupil"}
-    admins = tuple(p for p in people if p.role == "administrator")
-    required_cache: dict[tuple, set[str]] = {}
+    pupil_class = {p.id: p.class_name for p in situation.people if p.role == "pupil"}
+    admins = [p for p in situation.people if p.role == "administrator"]
+    required_cache: dict[tuple, frozenset[str]] = {}
     result = []
-    for person in people:
+    for person in situation.people:
         steps = plans.steps(person)
-        grades = grades_of.get(person.id, frozenset())
-        key = (person.role, person.class_leader, person.specialist, grades)
-        required = required_cache.get(key)
+        cache_key = (profile_of(person), grades[person.id])
+        required = required_cache.get(cache_key)
         if required is None:
-            required = required_cache[key] = required_step_ids(catalog, person, grades)
-        own = situation.states.get(person.id, _NO_STATES)
-        applicable = [s for s in steps if not (own.get(s.id) and own[s.id].not_applicable)]
-        open_required = tuple(s for s in applicable if (s.key or s.id in required) and _is_open(own.get(s.id)))
-        if not open_required:
-            continue
-        done = sum(1 for s in applicable if not _is_open(own.get(s.id)))
-        result.append(Behind(
-            person=person,
-            next_step=next_step(catalog, steps, own, open_required[0]),
-            open_steps=open_required,
-            done=done,
-            total=len(applicable),
+            required = required_cache[cache_key] = required_step_ids(catalog, person, grades[person.id])
+        own = situation.marks.get(person.id, _NONE)
+        total = done = 0
+        open_steps = []
+        for step in steps:
+            mark = own.get(step.id)
+            if mark is not None and mark.not_applicable:
+                continue
+            total += 1
+            if mark is not None and mark.done:
+                done += 1
+            else:
+                open_steps.append(step)
+        open_required = tuple(s for s in open_steps if s.key or s.id in required)
+        goal = open_required[0] if open_required else (open_steps[0] if open_steps else None)
+        result.append(PersonProgress(
+            person=person, done=done, total=total,
+            next_step=next_step(catalog, steps, own, goal) if goal else None,
+            open_required=open_required,
             helpers=_helpers(person, leaders, pupil_class, admins),
         ))
     return tuple(result)
@@ -386,9 +429,9 @@ def behind(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
 
 def class_leaders(situation: Situation) -> dict[str, Person]:
     """Class name -> its class leader: the class's leader id, else a teacher who leads it."""
-    by_id = {p.id: p for p in situation.people if p.active}
+    by_id = {p.id: p for p in situation.people}
     leaders: dict[str, Person] = {}
-    for person in by_id.values():
+    for person in situation.people:
         for name in person.led_classes:
             leaders.setdefault(name, person)
     for school_class in situation.classes:
@@ -409,7 +452,7 @@ def _helpers(person, leaders, pupil_class, admins) -> tuple[Person, ...]:
     return tuple(helpers.values())
 
 
-# --- classes ----------------------------------------------------------------
+# --- classes ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -424,7 +467,7 @@ class StepCount:
 
 
 @dataclass(frozen=True)
-class GroupProgress:
+class GroupCounts:
     role: str  # pupil | parent
     people: int
     steps: tuple[StepCount, ...]
@@ -434,42 +477,37 @@ class GroupProgress:
 class ClassProgress:
     name: str
     leader: Person | None
-    groups: tuple[GroupProgress, ...]  # pupils, then their parents
+    groups: tuple[GroupCounts, ...]  # its pupils, then their parents
 
 
 def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Person]]]:
     """Class name -> (pupils, parents of those pupils); a parent of two classes is in both."""
-    people = active_people(situation.people)
-    members: dict[str, tuple[list[Person], list[Person]]] = {}
-    for school_class in situation.classes:
-        members.setdefault(school_class.name, ([], []))
+    members: dict[str, tuple[list[Person], list[Person]]] = {c.name: ([], []) for c in situation.classes}
     pupil_class = {}
-    for person in people:
+    for person in situation.people:
         if person.role == "pupil" and person.class_name:
             members.setdefault(person.class_name, ([], []))[0].append(person)
             pupil_class[person.id] = person.class_name
-    for person in people:
+    for person in situation.people:
         if person.role == "parent":
             for name in dict.fromkeys(pupil_class[c] for c in person.children if c in pupil_class):
                 members[name][1].append(person)
     return members
 
 
-def step_counts(people: Sequence[Person], states: States, plans: Plans) -> tuple[StepCount, ...]:
+def step_counts(people: Sequence[Person], marks: Marks, plans: Plans) -> tuple[StepCount, ...]:
     """Done and applicable counts per step for a group, steps in the order people follow them."""
     done: dict[str, int] = defaultdict(int)
     applicable: dict[str, int] = defaultdict(int)
     order: dict[str, Step] = {}
     for person in people:
-        own = states.get(person.id, _NO_STATES)
+        own = marks.get(person.id, _NONE)
         for step in plans.steps(person):
             order.setdefault(step.id, step)
-            state = own.get(step.id)
-            if state is not None and state.not_applicable:
-                continue
-            applicable[step.id] += 1
-            if state is not None and state.done:
-                done[step.id] += 1
+            mark = own.get(step.id)
+            if mark is None or not mark.not_applicable:
+                applicable[step.id] += 1
+                done[step.id] += mark is not None and mark.done
     return tuple(StepCount(step, done[i], applicable[i]) for i, step in order.items())
 
 
@@ -480,7 +518,7 @@ def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None =
     result = []
     for name, (pupils, parents) in sorted(class_members(situation).items(), key=lambda i: class_sort_key(i[0])):
         groups = tuple(
-            GroupProgress(role, len(group), step_counts(group, situation.states, plans))
+            GroupCounts(role, len(group), step_counts(group, situation.marks, plans))
             for role, group in (("pupil", pupils), ("parent", parents))
             if group
         )
@@ -488,29 +526,24 @@ def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None =
     return tuple(result)
 
 
-def class_sort_key(name: str) -> tuple[int, str]:
-    """«2А» before «10А»: by grade, then letter."""
-    return (grade_of(name) or 0, name)
-
-
-# --- organisation-level steps ------------------------------------------------
+# --- organisation-level steps ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class OrgStepStatus:
     step: OrgStep
-    state: StepState | None
+    mark: Mark | None
 
     @property
     def done(self) -> bool:
-        return self.state is not None and self.state.done
+        return self.mark is not None and self.mark.done
 
 
 def org_steps(catalog: Catalog, situation: Situation) -> tuple[OrgStepStatus, ...]:
-    return tuple(OrgStepStatus(step, situation.org_states.get(step.id)) for step in catalog.org_steps.values())
+    return tuple(OrgStepStatus(step, situation.org_marks.get(step.id)) for step in catalog.org_steps.values())
 
 
-# --- everything for one school ------------------------------------------------
+# --- everything for one school ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -521,9 +554,9 @@ class SchoolResult:
     targets: tuple[TargetResult, ...]
     funnel: tuple[FunnelRow, ...]
     classes: tuple[ClassProgress, ...]
-    behind: tuple[Behind, ...]
+    people: tuple[PersonProgress, ...]
     org_steps: tuple[OrgStepStatus, ...]
-    people_by_role: Mapping[str, int]
+    people_by_group: Mapping[str, int]
 
     @property
     def school(self) -> School:
@@ -533,20 +566,20 @@ class SchoolResult:
     def as_of(self) -> dt.date:
         return self.situation.as_of
 
+    @property
+    def behind(self) -> tuple[PersonProgress, ...]:
+        return tuple(p for p in self.people if p.behind)
+
 
 def evaluate_school(catalog: Catalog, situation: Situation) -> SchoolResult:
     plans = Plans(catalog)
-    by_role: dict[str, int] = {group: 0 for group in FUNNEL_GROUPS}
-    for person in active_people(situation.people):
-        for group in FUNNEL_GROUPS:
-            if _in_group(person, group):
-                by_role[group] += 1
+    by_group = {group: sum(1 for p in situation.people if in_group(p, group)) for group in FUNNEL_GROUPS}
     return SchoolResult(
         situation=situation,
         targets=evaluate_roadmap(catalog, situation),
         funnel=funnel(catalog, situation, plans),
         classes=class_progress(catalog, situation, plans),
-        behind=behind(catalog, situation, plans),
+        people=people_progress(catalog, situation, plans),
         org_steps=org_steps(catalog, situation),
-        people_by_role=by_role,
+        people_by_group=by_group,
     )

@@ -1,0 +1,170 @@
+"""Helpers for the road-map, report, kit and reminder tests (no tests here).
+
+A small catalog built in Python (so these tests do not depend on the shipped
+content), and a builder of people and events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from sferum_onboard.catalog.model import (
+    Catalog, Checklist, GuideRef, OrgStep, Role, RoadMap, SiteSettings, Step, Target, TargetAudience,
+)
+from sferum_onboard.tracking.model import DONE, Event, Person, School, SchoolClass
+
+NASTY_NAME = "<script>alert(1)</script> Иванов"
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+def _step(id, title, guide, *, milestone=None, key=False, depends_on=(), minutes=5, renamed_from=()):
+    return Step(
+        id=id, title=title, action=f"Сделайте: {title.lower()}.", guide=GuideRef.parse(guide), minutes=minutes,
+        platforms=("android", "ios"), done_when="Получилось.", depends_on=tuple(depends_on),
+        milestone=milestone, key=key, renamed_from=tuple(renamed_from),
+    )
+
+
+STEPS = [
+    _step("install-max", "Установите MAX", "start/install.md#установите-max", milestone="installed", key=True),
+    _step("login-max", "Войдите в MAX", "start/login.md#войдите", milestone="logged_in", key=True,
+          depends_on=["install-max"]),
+    _step("join-organisation", "Присоединитесь к школе", "teacher/join.md#школа", milestone="joined", key=True,
+          depends_on=["login-max"], renamed_from=["teacher-join-school"]),
+    _step("open-class-chats", "Откройте чаты классов", "teacher/chats.md", milestone="first_chat", key=True,
+          depends_on=["join-organisation"]),
+    _step("start-call", "Начните звонок", "teacher/calls.md", milestone="first_call", depends_on=["open-class-chats"]),
+    _step("online-course", "Пройдите онлайн-курс", "teacher/course.md"),
+    _step("set-up-class-chats", "Настройте чаты класса", "class-leader/chats.md", key=True,
+          depends_on=["join-organisation"]),
+    _step("invite-parents", "Пригласите родителей", "class-leader/invite.md", key=True,
+          depends_on=["set-up-class-chats"]),
+    _step("video-parent-meeting", "Проведите собрание по видео", "class-leader/meeting.md",
+          depends_on=["set-up-class-chats"]),
+    _step("create-parent-chat", "Создайте чат для родителей", "specialist/chat.md", depends_on=["join-organisation"]),
+    _step("pupil-join-class", "Присоединись к классу", "pupil/join.md", milestone="joined", key=True,
+          depends_on=["login-max"]),
+    _step("pupil-first-message", "Напиши в чат класса", "pupil/chat.md", milestone="first_chat",
+          depends_on=["pupil-join-class"]),
+    _step("pupil-active", "Пользуйся Сферумом", "pupil/active.md", depends_on=["pupil-join-class"]),
+    _step("primary-join-class", "Присоединись к классу с родителем", "pupil/primary.md", milestone="joined",
+          key=True, depends_on=["login-max"]),
+    _step("parent-child-first", "Сначала подключите ребёнка", "parent/join-class.md#ребёнок"),
+    _step("parent-join-class", "Присоединитесь к классу ребёнка", "parent/join-class.md#класс", milestone="joined",
+          key=True, depends_on=["login-max", "parent-child-first"]),
+    _step("parent-first-message", "Напишите в чат класса", "parent/chats.md", milestone="first_chat", key=True,
+          depends_on=["parent-join-class"]),
+    _step("parent-join-call", "Подключитесь к звонку", "parent/calls.md", milestone="first_call", key=True,
+          depends_on=["parent-join-class"]),
+    _step("parent-active", "Пользуйтесь Сферумом", "parent/active.md", depends_on=["parent-join-class"]),
+    _step("admin-check-users", "Проверьте списки", "administrator/check.md", key=True, depends_on=["login-max"]),
+]
+
+CHECKLISTS = [
+    Checklist("administrator", "Чек-лист администратора", ("administrator",), 1, "",
+              ("install-max", "login-max", "admin-check-users")),
+    Checklist("teacher", "Чек-лист учителя", ("teacher",), 1, "",
+              ("install-max", "login-max", "join-organisation", "open-class-chats", "start-call", "online-course")),
+    Checklist("class-leader", "Чек-лист классного руководителя", ("class_leader",), 1, "",
+              ("set-up-class-chats", "invite-parents", "video-parent-meeting")),
+    Checklist("specialist", "Чек-лист специалиста", ("specialist",), 1, "", ("create-parent-chat",)),
+    Checklist("pupil", "Чек-лист ученика", ("pupil",), 1, "",
+              ("install-max", "login-max", "pupil-join-class", "pupil-first-message", "pupil-active")),
+    Checklist("pupil-primary", "Чек-лист ученика 1–4 классов", ("pupil",), 1, "",
+              ("install-max", "login-max", "primary-join-class", "pupil-active"), grades=(1, 4)),
+    Checklist("parent", "Чек-лист родителя", ("parent",), 2, "",
+              ("parent-child-first", "install-max", "login-max", "parent-join-class", "parent-first-message",
+               "parent-join-call", "parent-active")),
+]
+
+ROLES = [
+    Role("administrator", "Администратор", "", "Администраторы"),
+    Role("teacher", "Учитель", "", "Учителя"),
+    Role("class_leader", "Классный руководитель", "", "Классные руководители", inherits="teacher"),
+    Role("specialist", "Специалист", "", "Специалисты", inherits="teacher"),
+    Role("pupil", "Ученик", "", "Ученики"),
+    Role("parent", "Родитель", "", "Родители"),
+]
+
+ORG_STEPS = [
+    OrgStep("appoint-administrator", "Назначьте администратора приказом", "Издайте приказ.",
+            GuideRef.parse("school/documents.md#приказ"), "Приказ подписан."),
+    OrgStep("approve-roadmap", "Утвердите дорожную карту", "Утвердите.",
+            GuideRef.parse("school/documents.md#карта"), "Карта утверждена."),
+]
+
+
+def target(id, title, steps, role, pct, due, *, match="all", class_leader=None, specialist=None, grades=None,
+           start=dt.date(2026, 9, 1)):
+    return Target(id, title, tuple(steps), TargetAudience(role, class_leader, specialist, grades), pct, due,
+                  match, start)
+
+
+TARGETS = [
+    target("class-leaders-joined", "Классные руководители в школе и с чатами",
+           ["join-organisation", "set-up-class-chats"], "teacher", 100, dt.date(2026, 9, 30), class_leader=True),
+    target("class-leaders-video-meetings", "Собрания по видео", ["video-parent-meeting"], "teacher", 100,
+           dt.date(2027, 5, 31), class_leader=True),
+    target("teachers-online-course", "Онлайн-курс", ["online-course"], "teacher", 100, dt.date(2027, 5, 31)),
+    target("parents-active", "Родители активны", ["parent-active"], "parent", 80, dt.date(2027, 5, 31)),
+    target("pupils-active", "Ученики активны", ["pupil-active"], "pupil", 70, dt.date(2027, 5, 31)),
+]
+
+
+def make_catalog(targets=None, site_url="https://school.example/guide/") -> Catalog:
+    steps = {s.id: s for s in STEPS}
+    renames = {old: s.id for s in STEPS for old in s.renamed_from}
+    return Catalog(
+        root=Path("."),
+        roles=MappingProxyType({r.id: r for r in ROLES}),
+        steps=MappingProxyType(steps),
+        checklists=MappingProxyType({c.id: c for c in CHECKLISTS}),
+        org_steps=MappingProxyType({s.id: s for s in ORG_STEPS}),
+        roadmap=RoadMap("2026/2027", tuple(TARGETS if targets is None else targets)),
+        settings=SiteSettings("МБОУ СОШ № 1 (тест)", "СОШ № 1", site_url, MappingProxyType({})),
+        renames=MappingProxyType(renames),
+    )
+
+
+@dataclass
+class SchoolBuilder:
+    """People and events for one school, with ids unique across builders."""
+
+    school: School
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    classes: dict[str, SchoolClass] = field(default_factory=dict)
+    _ids: list[int] = field(default_factory=lambda: [0])
+
+    def _next(self) -> int:
+        self._ids[0] += 1
+        return self.school.id * 1_000_000 + self._ids[0]
+
+    def person(self, name, role, **kw) -> Person:
+        person = Person(self._next(), self.school.id, name, role, **kw)
+        self.people.append(person)
+        for class_name in person.led_classes:
+            self.add_class(class_name, leader_id=person.id)
+        if person.class_name:
+            self.add_class(person.class_name)
+        return person
+
+    def add_class(self, name, leader_id=None, invite_link=None):
+        old = self.classes.get(name)
+        self.classes[name] = SchoolClass(
+            old.id if old else len(self.classes) + 1, self.school.id, name, int(name[:-1]),
+            leader_id or (old.leader_id if old else None), invite_link or (old.invite_link if old else None),
+        )
+
+    def mark(self, person, step_id, day, action=DONE):
+        at = dt.datetime.combine(day, dt.time(12, 0)) if isinstance(day, dt.date) and not isinstance(
+            day, dt.datetime) else day
+        self.events.append(Event(len(self.events) + 1, self.school.id, person.id if person else None, step_id,
+                                 action, at, "тест", "meeting"))
+
+    def marks(self, person, step_ids, day):
+        for step_id in step_ids:
+            self.mark(person, step_id, day)
