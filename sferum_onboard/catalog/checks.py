@@ -40,8 +40,7 @@ def _roles(catalog: Catalog, sources, report) -> None:
     if catalog.roles:
         for role in CATALOG_ROLES:
             if role not in catalog.roles:
-                first = next(iter(catalog.roles.values()))
-                report(Location(first.location.file), "role-missing", role=role)
+                report(sources.where("file", "roles", "roles", key=True), "role-missing", role=role)
     for role in catalog.roles.values():
         if role.inherits:
             check(role.inherits, sources.where("role", role.id, "inherits"))

@@ -141,7 +141,7 @@ def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
     roadmap = settings = None
     org_title, org_version = "Шаги школы", 1
 
-    def claim(kind: str, table: dict, item_id: str, document: YamlDocument, path: tuple) -> bool:
+    def claim(kind: str, item_id: str, document: YamlDocument, path: tuple) -> bool:
         # Steps and school steps share one id space: both are tracking keys.
         namespace = "step" if kind in ("step", "org") else kind
         previous = sources.items.get((namespace, item_id))
@@ -153,54 +153,52 @@ def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
         sources.items[(namespace, item_id)] = (document, path)
         return True
 
-    def location(document: YamlDocument, path: tuple) -> Location:
-        return document.where(path)
-
     # Shared steps first, so checklists can reference them in any file order.
     ordered = sorted(documents.items(), key=lambda item: (item[1][0] != "shared", item[0]))
     for name, (kind, document) in ordered:
         data = document.data
+        sources.items[("file", kind)] = (document, ())
         if kind == "roles":
             for i, raw in enumerate(data["roles"]):
                 path = ("roles", i)
-                if claim("role", roles, raw["id"], document, path):
-                    roles[raw["id"]] = _role(raw, location(document, path))
+                if claim("role", raw["id"], document, path):
+                    roles[raw["id"]] = _role(raw, document.where(path))
         elif kind == "shared":
             for i, raw in enumerate(data["steps"]):
                 path = ("steps", i)
-                if claim("step", steps, raw["id"], document, path):
-                    steps[raw["id"]] = _step(raw, location(document, path))
+                if claim("step", raw["id"], document, path):
+                    steps[raw["id"]] = _step(raw, document.where(path))
         elif kind == "school-steps":
             org_title, org_version = data["title"], data["version"]
             for i, raw in enumerate(data["steps"]):
                 path = ("steps", i)
-                if claim("org", org_steps, raw["id"], document, path):
-                    org_steps[raw["id"]] = _org_step(raw, location(document, path))
+                if claim("org", raw["id"], document, path):
+                    org_steps[raw["id"]] = _org_step(raw, document.where(path))
         elif kind == "checklist":
             step_ids = []
             for i, item in enumerate(data["steps"]):
                 path = ("steps", i)
                 if isinstance(item, dict):
-                    if claim("step", steps, item["id"], document, path):
-                        steps[item["id"]] = _step(item, location(document, path))
+                    if claim("step", item["id"], document, path):
+                        steps[item["id"]] = _step(item, document.where(path))
                     step_ids.append(item["id"])
                 else:
                     step_ids.append(item)
-            if claim("checklist", checklists, data["id"], document, ()):
+            if claim("checklist", data["id"], document, ()):
                 grades = data.get("grades")
                 checklists[data["id"]] = Checklist(
                     id=data["id"], title=data["title"], audience=tuple(data["audience"]),
                     version=data["version"], intro=data["intro"], step_ids=tuple(step_ids),
                     kind=data.get("kind", "main"),
                     grades=(grades["from"], grades["to"]) if grades else None,
-                    location=location(document, ("id",)),
+                    location=document.where(("id",)),
                 )
         elif kind == "roadmap":
             roadmap = RoadMap(data["school_year"], tuple(
-                _target(raw, location(document, ("targets", i))) for i, raw in enumerate(data["targets"])
+                _target(raw, document.where(("targets", i))) for i, raw in enumerate(data["targets"])
             ))
             for i, raw in enumerate(data["targets"]):
-                claim("target", {}, raw["id"], document, ("targets", i))
+                claim("target", raw["id"], document, ("targets", i))
         elif kind == "site":
             school = data["school"]
             settings = SiteSettings(
