@@ -158,3 +158,36 @@ ROSTER = {
 }
 ROSTER_KINDS = {"pupils": "ученики", "parents": "родители", "staff": "сотрудники"}
 ROSTER_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 с меткой BOM", "cp1251": "Windows-1251", "utf-16": "UTF-16"}
+
+
+# --- reports, kits and reminders (outputs/) ----------------------------------
+REPORTS = {
+    "status-met": "выполнено",
+    "status-on_track": "идёт по плану",
+    "status-at_risk": "под угрозой",
+    "status-no_data": "нет данных",
+    "status-overdue": "срок прошёл",
+    "milestone-installed": "Установили MAX",
+    "milestone-logged_in": "Вошли в MAX",
+    "milestone-joined": "Присоединились",
+    "milestone-first_chat": "Написали в чат",
+    "milestone-first_call": "Были на звонке",
+    "chart-target": "цель {value}",
+    "chart-due": "срок {date}",
+    "chart-burnup": "«{title}»: {value} на {date}, цель {target} к {due}",
+    "chart-funnel": "{group}: сколько человек дошли до каждого этапа",
+    "private-banner": "Конфиденциально: здесь персональные данные (ФИО учеников, родителей и сотрудников). "
+                      "Не публикуйте на сайте и не пересылайте в общие чаты; храните на компьютере школы.",
+    "output-in-site": "папку «{path}» нельзя использовать: она внутри папки сайта «{site}», а сайт публикуется "
+                      "целиком; отчёты с персональными данными сохраните в другую папку, например out/",
+    "school-unknown": "школа «{name}» не найдена; есть: {known}",
+    "school-ambiguous": "в хранилище несколько школ ({known}); укажите одну: --school НАЗВАНИЕ",
+    "no-schools": "в хранилище нет ни одной школы; сначала загрузите списки: sferum-onboard roster import ФАЙЛ",
+    "class-unknown": "класс «{name}» не найден в школе «{school}»; есть: {known}",
+    "class-name-invalid": "«{name}» — не название класса (ожидается, например, «7А» или «11Б»)",
+    "link-invalid": "«{link}» — не ссылка-приглашение: нужен адрес, который начинается с https://",
+    "date-invalid": "«{value}» — не дата; пишите ГГГГ-ММ-ДД, например 2027-05-31",
+    "no-roadmap": "дорожная карта не задана (site_config/roadmap.yml): в отчёте не будет целей",
+    "no-site-url": "в site_config/site.yml не задан site_url: без него не построить ссылки на инструкции",
+    "no-parent-checklist": "в каталоге нет основного чек-листа родителя",
+}
