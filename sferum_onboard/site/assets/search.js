@@ -1,0 +1,196 @@
+/* Site search over the Pagefind index (built by `sferum-onboard build` into pagefind/).
+ *
+ * Pagefind stems Russian, so «документов» finds «документы», and it loads
+ * only the index chunks a query needs: nothing is downloaded until a reader
+ * types. The index is built from text with ё folded to е, and so is the
+ * query. Everything is fetched from this site: no other host.
+ * No dependencies; the button is added to Material's header.
+ */
+(function () {
+  "use strict";
+
+  var MAX_RESULTS = 8;
+  var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+    '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 ' +
+    '6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  var pagefind = null;
+  var sequence = 0;
+
+  function fold(text) {
+    return text.replace(/ё/g, "е").replace(/Ё/g, "Е");
+  }
+
+  function plural(n, one, few, many) {
+    var mod10 = n % 10, mod100 = n % 100;
+    if (mod10 === 1 && mod100 !== 11) return one;
+    if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return few;
+    return many;
+  }
+
+  /* The site's root URL, from Material's config (relative base of this page). */
+  function siteRoot() {
+    var base = ".";
+    var config = document.getElementById("__config");
+    if (config) {
+      try { base = JSON.parse(config.textContent).base || "."; } catch (error) { base = "."; }
+    }
+    return new URL(base.replace(/\/?$/, "/"), window.location.href);
+  }
+
+  function load() {
+    if (!pagefind) {
+      var root = siteRoot();
+      pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24 }))
+          .then(function () { return module.init(); })
+          .then(function () { return module; });
+      });
+      pagefind.catch(function () { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  function build() {
+    var inner = document.querySelector(".md-header__inner");
+    if (!inner || inner.querySelector(".so-search-toggle")) return null;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon so-search-toggle";
+    button.setAttribute("aria-label", "Поиск по инструкции");
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", "so-search");
+    button.title = "Поиск (клавиша /)";
+    button.innerHTML = ICON + '<span class="so-search-toggle__text">Поиск</span>';
+
+    var panel = document.createElement("div");
+    panel.id = "so-search";
+    panel.className = "so-search";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", "Поиск по инструкции");
+    panel.innerHTML =
+      '<form class="so-search__form" role="search">' +
+      '<label class="so-search__label" for="so-search-input">Что вы ищете?</label>' +
+      '<div class="so-search__row"><input id="so-search-input" class="so-search__input" type="search" ' +
+      'autocomplete="off" spellcheck="false" placeholder="Например: не приходит СМС">' +
+      '<button type="button" class="so-search__close md-button">Закрыть</button></div></form>' +
+      '<p class="so-search__status" role="status" aria-live="polite"></p>' +
+      '<ol class="so-search__results"></ol>';
+    var source = inner.querySelector(".md-header__source");
+    inner.insertBefore(button, source);
+    inner.parentNode.insertBefore(panel, inner.nextSibling);
+    return { button: button, panel: panel };
+  }
+
+  function setup() {
+    var ui = build();
+    if (!ui) return;
+    var input = ui.panel.querySelector("input");
+    var status = ui.panel.querySelector(".so-search__status");
+    var list = ui.panel.querySelector(".so-search__results");
+    var timer = null;
+
+    function open() {
+      ui.panel.hidden = false;
+      ui.button.setAttribute("aria-expanded", "true");
+      input.focus();
+      load(); // start fetching the small entry files while the reader types
+    }
+    function close(returnFocus) {
+      ui.panel.hidden = true;
+      ui.button.setAttribute("aria-expanded", "false");
+      if (returnFocus) ui.button.focus();
+    }
+
+    function render(results, query) {
+      list.innerHTML = "";
+      results.forEach(function (result) {
+        var item = document.createElement("li");
+        item.className = "so-search__result";
+        var link = document.createElement("a");
+        link.href = result.url;
+        link.className = "so-search__link";
+        var title = document.createElement("span");
+        title.className = "so-search__title";
+        title.textContent = (result.meta && result.meta.title) || result.url;
+        var excerpt = document.createElement("span");
+        excerpt.className = "so-search__excerpt";
+        excerpt.innerHTML = result.excerpt; // Pagefind escapes the text and adds <mark>
+        link.appendChild(title);
+        link.appendChild(excerpt);
+        item.appendChild(link);
+        var subs = (result.sub_results || []).filter(function (sub) { return sub.url !== result.url; }).slice(0, 2);
+        if (subs.length) {
+          var nested = document.createElement("ul");
+          subs.forEach(function (sub) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = sub.url;
+            a.textContent = sub.title;
+            li.appendChild(a);
+            nested.appendChild(li);
+          });
+          item.appendChild(nested);
+        }
+        list.appendChild(item);
+      });
+      status.textContent = results.length
+        ? "Найдено: " + results.length + " " + plural(results.length, "страница", "страницы", "страниц")
+        : "По запросу «" + query + "» ничего не нашлось. Попробуйте другое слово или откройте раздел своей роли в меню.";
+    }
+
+    function run() {
+      var query = input.value.trim();
+      var mine = ++sequence;
+      if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
+      status.textContent = "Ищем…";
+      load().then(function (module) {
+        return module.search(fold(query));
+      }).then(function (search) {
+        return Promise.all(search.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }));
+      }).then(function (results) {
+        if (mine === sequence) render(results, query);
+      }).catch(function () {
+        if (mine === sequence) {
+          status.textContent = "Поиск сейчас недоступен. Откройте раздел своей роли в меню.";
+        }
+      });
+    }
+
+    ui.button.addEventListener("click", function () {
+      if (ui.panel.hidden) open(); else close(true);
+    });
+    ui.panel.querySelector(".so-search__close").addEventListener("click", function () { close(true); });
+    ui.panel.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      run();
+    });
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 200);
+    });
+    ui.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") close(true);
+    });
+    list.addEventListener("click", function (event) {
+      if (event.target.closest("a")) close(false);
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (event.key === "/" && !typing && ui.panel.hidden) {
+        event.preventDefault();
+        open();
+      }
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup); // the header survives instant navigation; setup runs once
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,125 @@
+"""Build the guide site: validate, generate, run MkDocs, index for search.
+
+`build_site` is what `sferum-onboard build` runs; each stage reports to an
+optional `progress(stage)` callback so the CLI can show where a long build is.
+MkDocs runs in-process with the project's own mkdocs.yml, exactly as a plain
+`mkdocs build` would read it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sferum_onboard.catalog import load_catalog
+from sferum_onboard.catalog.model import Catalog
+from sferum_onboard.errors import SferumError
+from sferum_onboard.site.generate import GeneratedSite, generate_site
+from sferum_onboard.site.privacy import check_site_dir, private_dirs_from_environment
+from sferum_onboard.site.search import SearchIndex, build_search_index
+
+BUILD_DIR = "build"
+CONFIG_FILE = "mkdocs.yml"
+STAGES = {
+    "validate": "Проверка чек-листов и инструкций",
+    "generate": "Страницы чек-листов и ролей",
+    "mkdocs": "Сборка сайта (MkDocs)",
+    "search": "Поисковый индекс (Pagefind)",
+}
+
+
+class SiteBuildError(SferumError):
+    """MkDocs could not build the site (a broken link, a bad page)."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        self.problems = details or []
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    site_dir: Path
+    generated: GeneratedSite
+    pages: int  # HTML pages MkDocs wrote
+    search: SearchIndex | None
+
+
+def load_mkdocs_config(project: Path, site_dir: Path | None = None, **overrides):
+    """The project's mkdocs.yml as MkDocs loads it (INHERIT and all)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    config_file = project / CONFIG_FILE
+    if not config_file.is_file():
+        raise SferumError(f"не найден файл настроек сайта «{config_file}»")
+    if site_dir is not None:
+        overrides["site_dir"] = str(Path(site_dir).resolve())
+    try:  # MkDocs resolves docs_dir, site_dir and INHERIT against the config file's folder
+        return load_config(config_file=str(config_file.resolve()), **overrides)
+    except ConfigurationError as error:
+        raise SferumError(f"ошибка в настройках сайта {config_file}: {error}") from None
+
+
+def generate(project: Path, catalog: Catalog | None = None) -> tuple[Catalog, GeneratedSite]:
+    """Validate (unless given a catalog) and write the docs tree into project/build."""
+    catalog = catalog or load_catalog(project)
+    return catalog, generate_site(catalog, project / BUILD_DIR)
+
+
+def build_site(
+    project: Path | str = ".",
+    site_dir: Path | str | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+    private_dirs: Iterable[Path] = (),
+    search: bool = True,
+) -> BuiltSite:
+    """Validate, generate, build with MkDocs (strict) and index; raise SferumError on any problem."""
+    project = Path(project)
+    step = progress or (lambda stage: None)
+
+    step("validate")
+    catalog = load_catalog(project)
+    step("generate")
+    _, generated = generate(project, catalog)
+
+    config = load_mkdocs_config(project, Path(site_dir) if site_dir else None, strict=True)
+    target = Path(config.site_dir)
+    check_site_dir(target, project, [*private_dirs, *private_dirs_from_environment()])
+
+    step("mkdocs")
+    pages = run_mkdocs(config)
+    index = None
+    if search:
+        step("search")
+        index = build_search_index(target)
+    return BuiltSite(target, generated, pages, index)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config) -> int:
+    """mkdocs build of a loaded config; returns the number of HTML pages written."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        build(config)
+    except (Abort, MkDocsException) as error:
+        raise SiteBuildError(f"MkDocs не смог собрать сайт: {error}", collect.messages) from None
+    finally:
+        logger.removeHandler(collect)
+    site = Path(config.site_dir)
+    return sum(1 for p in site.rglob("*.html") if p.name != "404.html")

@@ -1,0 +1,350 @@
+"""Render the generated pages (role hubs, checklists, step index, road map) as Markdown.
+
+Pure functions: Catalog (plus the guide pages' titles) in, page text out. The
+checklist steps are raw HTML, our own accessible markup: a real checkbox per
+step, labelled by the step title, with a stable id that the checklist script
+keys its ticks on. Nothing here reads files or knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+import segno
+
+from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
+from sferum_onboard.messages import count, plural
+from sferum_onboard.site.urls import absolute_url, relative_url
+
+PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
+# Reserved docs paths of generated pages (content/ must not use them).
+ROLES_DIR, CHECKLISTS_DIR, STEPS_PAGE, ROADMAP_PAGE = "roles", "checklists", "steps.md", "roadmap.md"
+
+
+@dataclass(frozen=True)
+class GuideTitles:
+    """Titles of content pages and their headings, for link texts."""
+
+    pages: dict[str, str]  # "parent/join.md" → «Как родителю …»
+    headings: dict[tuple[str, str], str]  # ("parent/join.md", anchor) → heading text
+
+    def of(self, ref: GuideRef) -> str:
+        if ref.anchor and (ref.page, ref.anchor) in self.headings:
+            return self.headings[(ref.page, ref.anchor)]
+        return self.pages.get(ref.page, ref.page)
+
+
+def role_page(role_id: str) -> str:
+    return f"{ROLES_DIR}/{role_id}.md"
+
+
+def checklist_page(checklist_id: str) -> str:
+    return f"{CHECKLISTS_DIR}/{checklist_id}.md"
+
+
+def step_box_id(checklist_id: str, step_id: str) -> str:
+    """The checkbox id: stable, so a link or a test can find a step on any build."""
+    return f"step-{checklist_id}-{step_id}"
+
+
+def minutes_text(minutes: int) -> str:
+    if minutes < 60:
+        return count(minutes, "минута", "минуты", "минут")
+    hours, rest = divmod(minutes, 60)
+    text = count(hours, "час", "часа", "часов")
+    return f"{text} {count(rest, 'минута', 'минуты', 'минут')}" if rest else text
+
+
+def _md(text: str) -> str:
+    """Plain catalog text safe inside Markdown (catalog strings are not Markdown)."""
+    return escape(" ".join(text.split()), quote=False).replace("*", r"\*").replace("_", r"\_").replace("[", r"\[")
+
+
+def _h(text: str) -> str:
+    return escape(" ".join(text.split()))
+
+
+def _front_matter(title: str, description: str) -> str:
+    return "---\n" + json.dumps({"title": title}, ensure_ascii=False)[1:-1] + "\n" + \
+        json.dumps({"description": " ".join(description.split())[:160]}, ensure_ascii=False)[1:-1] + "\n---\n\n"
+
+
+# --- who sees which checklist --------------------------------------------
+
+
+def own_checklists(catalog: Catalog, role_id: str) -> list[Checklist]:
+    """Checklists whose audience names the role itself (not inherited ones), main first."""
+    found = [c for c in catalog.checklists.values() if role_id in c.audience]
+    return sorted(found, key=lambda c: (c.kind != "main", c.grades is not None, c.id))
+
+
+def home_checklist(catalog: Catalog, step_id: str, prefer: Checklist) -> Checklist | None:
+    """Where a dependency link should lead: the same checklist, else one of its audience's chain."""
+    if step_id in prefer.step_ids:
+        return prefer
+    chains = [r for a in prefer.audience for r in catalog.role_chain(a)]
+    candidates = [c for c in catalog.checklists.values() if step_id in c.step_ids]
+    for checklist in sorted(candidates, key=lambda c: (c.kind != "main", c.grades is not None, c.id)):
+        if any(a in chains for a in checklist.audience):
+            return checklist
+    return candidates[0] if candidates else None
+
+
+# --- checklist page -------------------------------------------------------
+
+
+def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles) -> str:
+    page = checklist_page(checklist.id)
+    steps = [catalog.steps[i] for i in checklist.step_ids]
+    total = sum(s.minutes for s in steps)
+    renamed = {old: s.id for s in steps for old in s.renamed_from}
+    audience = ", ".join(catalog.roles[a].title_plural or catalog.roles[a].title
+                         for a in checklist.audience if a in catalog.roles)
+    site_url = catalog.settings.site_url if catalog.settings else "/"
+    address = absolute_url(site_url, page)
+
+    out = [_front_matter(checklist.title, checklist.intro), f"# {_md(checklist.title)}\n\n", _md(checklist.intro), "\n\n"]
+    out.append(
+        f'<p class="so-summary">Для кого: {_h(audience)}. '
+        f'{_h(count(len(steps), "шаг", "шага", "шагов"))}, всего около {_h(minutes_text(total))}.</p>\n\n'
+    )
+    if checklist.grades:
+        out.append(f'<p class="so-summary">Для {checklist.grades[0]}–{checklist.grades[1]} классов: '
+                   "ребёнку помогает взрослый.</p>\n\n")
+    out.append(
+        '<div class="so-progress" data-so-progress hidden>'
+        '<p class="so-progress__text" role="status" aria-live="polite"></p>'
+        f'<progress class="so-progress__bar" max="{len(steps)}" value="0" aria-hidden="true"></progress>'
+        '<p class="so-progress__actions"><a class="so-progress__next" href="#" hidden>К следующему шагу</a> '
+        '<button type="button" class="so-progress__print md-button">Распечатать</button> '
+        '<button type="button" class="so-progress__reset md-button">Снять все отметки</button></p>'
+        '</div>\n\n'
+    )
+    out.append(
+        '<p class="so-note so-screen-only">Отметки сохраняются только в этом браузере на этом устройстве '
+        "и никуда не отправляются.</p>\n\n"
+    )
+    attrs = {
+        "class": "so-checklist",
+        "data-checklist": checklist.id,
+        "data-version": str(checklist.version),
+        "data-steps": " ".join(s.id for s in steps),
+        "data-renamed": json.dumps(renamed, ensure_ascii=False, sort_keys=True),
+    }
+    out.append("<ol " + " ".join(f'{k}="{_h(v)}"' for k, v in attrs.items()) + ">\n")
+    for number, step in enumerate(steps, 1):
+        out.append(_render_step(catalog, checklist, step, number, page, titles))
+    out.append("</ol>\n\n")
+    out.append(
+        '<div class="so-print-only so-print-footer" data-pagefind-ignore>'
+        f'<div class="so-print-footer__qr" aria-hidden="true">{qr_svg(address)}</div>'
+        f'<p>Инструкция с картинками и этот чек-лист в интернете:<br><strong>{_h(address)}</strong></p>'
+        f'<p>Имя: ________________________________ Класс: ________</p>'
+        '</div>\n'
+    )
+    return "".join(out)
+
+
+def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int, page: str,
+                 titles: GuideTitles) -> str:
+    box = step_box_id(checklist.id, step.id)
+    meta = [minutes_text(step.minutes), ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
+    helper = catalog.roles.get(step.helper) if step.helper else None
+    parts = [
+        f'<li class="so-step" id="{_h(step.id)}" data-step="{_h(step.id)}">',
+        '<div class="so-step__head">',
+        f'<input type="checkbox" class="so-step__box" id="{box}" aria-describedby="{box}-what">',
+        f'<label class="so-step__title" for="{box}"><span class="so-step__number">{number}.</span> {_h(step.title)}</label>',
+        '<span class="so-step__next-badge" hidden>Следующий шаг</span>',
+        "</div>",
+        f'<p class="so-step__what" id="{box}-what">{_h(step.action)}</p>',
+        f'<p class="so-step__meta">Время: около {_h(meta[0])}. Где: {_h(meta[1])}.'
+        + (f" Поможет: {_h(helper.title.lower())}." if helper else "") + "</p>",
+    ]
+    deps = []
+    for dep_id in step.depends_on:
+        dep = catalog.steps.get(dep_id) or catalog.org_steps.get(dep_id)
+        if dep is None:
+            continue
+        home = home_checklist(catalog, dep_id, checklist) if dep_id in catalog.steps else None
+        if home is None:
+            href, where = relative_url(page, STEPS_PAGE, dep_id), ""
+        else:
+            href = relative_url(page, checklist_page(home.id), dep_id)
+            where = "" if home.id == checklist.id else f" ({_h(home.title)})"
+        deps.append(f'<a href="{_h(href)}" data-dep-checklist="{_h(home.id if home else "")}" '
+                    f'data-dep-step="{_h(dep_id)}">{_h(dep.title)}</a>{where}')
+    if deps:
+        items = "".join(f'<li data-dep="{_h(d)}">{link}</li>' for d, link in zip(step.depends_on, deps))
+        parts.append(f'<div class="so-step__deps"><p>Сначала выполните:</p><ul>{items}</ul></div>')
+    parts.append(f'<p class="so-step__done"><strong>Как понять, что получилось:</strong> {_h(step.done_when)}</p>')
+    guide_href = relative_url(page, step.guide.page, step.guide.anchor)
+    parts.append(f'<p class="so-step__guide so-screen-only"><a href="{_h(guide_href)}">'
+                 f"Подробная инструкция: {_h(titles.of(step.guide))}</a></p>")
+    if step.review.unverified:
+        parts.append('<p class="so-step__unverified">Экраны приложения могли измениться: '
+                     "если видите другое, следуйте подсказкам приложения.</p>")
+    parts.append("</li>\n")
+    return "\n".join(parts)
+
+
+def qr_svg(url: str) -> str:
+    """The page address as an inline SVG QR code (made at build time: no request at view time)."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=True)
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR-код адреса страницы" ', 1)
+
+
+# --- role hub ---------------------------------------------------------------
+
+
+def role_guide_pages(catalog: Catalog, role: Role, checklists: list[Checklist]) -> list[str]:
+    """The role's own guide page first, then the pages its checklists' steps link to, in order."""
+    pages: dict[str, None] = {}
+    if role.guide:
+        pages[role.guide.page] = None
+    for checklist in checklists:
+        for step_id in checklist.step_ids:
+            pages[catalog.steps[step_id].guide.page] = None
+    return list(pages)
+
+
+def render_role(catalog: Catalog, role: Role, titles: GuideTitles) -> str:
+    page = role_page(role.id)
+    chain = catalog.role_chain(role.id)[:-1]
+    own = own_checklists(catalog, role.id)
+    mains = [c for c in own if c.kind == "main"]
+    extras = [c for c in own if c.kind != "main"]
+    out = [_front_matter(role.title, role.description), f"# {_md(role.title)}\n\n", _md(role.description), "\n\n"]
+
+    if mains:
+        first = mains[0]
+        out.append(f"[Открыть {_md(first.title.lower())}]({_rel_md(page, checklist_page(first.id))})"
+                   "{ .md-button .md-button--primary }\n\n")
+    out.append("## Чек-листы\n\n")
+    for parent_id in chain:
+        parent = catalog.roles[parent_id]
+        for checklist in [c for c in own_checklists(catalog, parent_id) if c.kind == "main"]:
+            out.append(f"- Сначала: [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}) — "
+                       f"общий для роли «{_md(parent.title.lower())}», {_checklist_size(catalog, checklist)}.\n")
+    for checklist in mains:
+        grades = f" (для {checklist.grades[0]}–{checklist.grades[1]} классов)" if checklist.grades else ""
+        out.append(f"- [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}){grades} — "
+                   f"{_checklist_size(catalog, checklist)}.\n")
+    if not mains and not chain:
+        out.append("Для этой роли пока нет чек-листа.\n")
+    out.append("\n")
+
+    guide_pages = role_guide_pages(catalog, role, mains)
+    if guide_pages:
+        out.append("## Инструкции\n\n")
+        for doc in guide_pages:
+            out.append(f"- [{_md(titles.pages.get(doc, doc))}]({_rel_md(page, doc)})\n")
+        out.append("\n")
+    if extras:
+        out.append("## Дополнительно\n\n")
+        for checklist in extras:
+            out.append(f"- [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}) — "
+                       f"{_md(checklist.intro.split('. ')[0].rstrip('.'))}.\n")
+        out.append("\n")
+    return "".join(out)
+
+
+def _checklist_size(catalog: Catalog, checklist: Checklist) -> str:
+    minutes = sum(catalog.steps[i].minutes for i in checklist.step_ids)
+    return f"{count(len(checklist.step_ids), 'шаг', 'шага', 'шагов')}, около {minutes_text(minutes)}"
+
+
+def _rel_md(from_doc: str, to_doc: str, anchor: str = "") -> str:
+    """A Markdown link target (a docs path MkDocs checks and rewrites)."""
+    import posixpath
+
+    link = posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+    return link + (f"#{anchor}" if anchor else "")
+
+
+# --- step index -------------------------------------------------------------
+
+
+def render_steps(catalog: Catalog, titles: GuideTitles) -> str:
+    page = STEPS_PAGE
+    out = [_front_matter("Все шаги", "Все шаги чек-листов по порядку: кому, сколько времени, где инструкция."),
+           "# Все шаги\n\n",
+           "Все шаги всех чек-листов. Идентификатор (id) шага нужен координаторам: "
+           "по нему считаются отметки, поэтому он не меняется.\n\n"]
+    in_checklists: dict[str, list[Checklist]] = {}
+    for checklist in catalog.checklists.values():
+        for step_id in checklist.step_ids:
+            in_checklists.setdefault(step_id, []).append(checklist)
+    out.append('<div class="so-step-index" data-pagefind-weight="0.5" markdown>\n\n')
+    out.append("| Шаг | id | Чек-листы | Время | Инструкция |\n| --- | --- | --- | --- | --- |\n")
+    for step in sorted(catalog.steps.values(), key=lambda s: s.title.casefold()):
+        lists = ", ".join(f"[{_md(c.title)}]({_rel_md(page, checklist_page(c.id), step.id)})"
+                          for c in in_checklists.get(step.id, []))
+        guide = f"[{_md(titles.of(step.guide))}]({_rel_md(page, step.guide.page, step.guide.anchor)})"
+        out.append(f'| <span id="{_h(step.id)}"></span>{_md(step.title)} | `{step.id}` | {lists} | '
+                   f"{minutes_text(step.minutes)} | {guide} |\n")
+    out.append("\n</div>\n\n")
+    if catalog.org_steps:
+        out.append(f"## {_md(catalog.org_checklist_title)}\n\n")
+        out.append("Эти шаги выполняет школа в целом: их отмечает администратор.\n\n")
+        out.append("| Шаг | id | Инструкция |\n| --- | --- | --- |\n")
+        for step in catalog.org_steps.values():
+            guide = f"[{_md(titles.of(step.guide))}]({_rel_md(page, step.guide.page, step.guide.anchor)})"
+            out.append(f'| <span id="{_h(step.id)}"></span>{_md(step.title)} | `{step.id}` | {guide} |\n')
+        out.append("\n")
+    return "".join(out)
+
+
+# --- public road map ---------------------------------------------------------
+
+
+AUDIENCE_WORDS = {
+    "administrator": "администраторы",
+    "teacher": "учителя",
+    "pupil": "ученики",
+    "parent": "родители",
+}
+
+
+def audience_text(target: Target) -> str:
+    counts = target.counts
+    if counts.role == "teacher" and counts.class_leader:
+        words = "классные руководители"
+    elif counts.role == "teacher" and counts.specialist:
+        words = "специалисты"
+    else:
+        words = AUDIENCE_WORDS.get(counts.role, counts.role)
+    if counts.grades:
+        words += f" {counts.grades[0]}–{counts.grades[1]} классов"
+    return words
+
+
+def render_roadmap(catalog: Catalog) -> str:
+    page = ROADMAP_PAGE
+    roadmap = catalog.roadmap
+    school = catalog.settings.school_name if catalog.settings else ""
+    out = [_front_matter("Дорожная карта", "Цели школы по подключению к Сферуму и сроки."),
+           "# Дорожная карта\n\n"]
+    if roadmap is None:
+        out.append("Дорожная карта ещё не составлена.\n")
+        return "".join(out)
+    out.append(f"Цели {_md(school)} на {roadmap.school_year} учебный год. Здесь только цели и сроки: "
+               "кто уже выполнил шаги, видит администратор в отчёте школы.\n\n")
+    out.append("| Цель | Кого считаем | Что должно быть сделано | Показатель | Срок |\n"
+               "| --- | --- | --- | --- | --- |\n")
+    for target in roadmap.targets:
+        steps = [catalog.steps.get(s) or catalog.org_steps.get(s) for s in target.steps]
+        links = [f"[{_md(s.title)}]({_rel_md(page, STEPS_PAGE, s.id)})" for s in steps if s is not None]
+        joiner = " и " if target.match == "all" else " или "
+        value = f"{target.target:g} %".replace(".", ",")
+        out.append(f"| {_md(target.title)} | {_md(audience_text(target))} | {joiner.join(links)} | "
+                   f"{value} | {target.due.strftime('%d.%m.%Y')} |\n")
+    out.append("\n")
+    return "".join(out)
+
+
+def steps_word(n: int) -> str:
+    return plural(n, "шаг", "шага", "шагов")
