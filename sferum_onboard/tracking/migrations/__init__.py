@@ -1,0 +1,1 @@
+"""Alembic migrations of the store, applied automatically when the store is opened."""

@@ -1,0 +1,413 @@
+"""Current state and progress, derived from the append-only event log (pure: no I/O).
+
+The rule every part of the project follows (the store's SQL does the same):
+
+* events are folded per (person, step); for a school-level step the person
+  is None and the events of one school are folded together;
+* an old step id (`renamed_from` in the catalog) is folded into the id the
+  step has now (`catalog.current_id`); an id the catalog no longer knows is
+  kept as it is and reported as *retired*;
+* the latest event wins, ordered by when it happened (`at`) and, for equal
+  times, by the order it was recorded (`id`); "undone" is a state like the
+  others, so a step done, undone and done again is done;
+* `as_of` keeps only the events that happened up to that moment (a date
+  means the end of that day), so the state on a past date is computed by the
+  same rule as the state now.
+
+Progress counts, per step, the people whose checklist holds the step
+(`catalog.steps_for_person`), how many of them have done it and how many
+were marked "not applicable" (they leave the denominator). A parent is one
+person however many children they have: counted once in the school's total
+and once in each class where they have a child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, Person
+
+__all__ = [
+    "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
+    "Profile", "profile_of", "groups_of", "StepProgress", "GroupProgress", "Progress",
+    "count_states", "build_progress", "aggregate_progress", "next_steps",
+]
+
+StateKey = tuple[int | None, str]
+
+
+@dataclass(frozen=True)
+class StepState:
+    """Where one person (or the school, person_id None) stands on one step."""
+
+    person_id: int | None
+    step_id: str  # the current id (after renames); the stored id for a retired step
+    action: str  # DONE | UNDONE | NOT_APPLICABLE
+    at: dt.datetime
+    recorded_by: str | None
+    source: str
+    note: str | None
+    event_id: int
+    stored_step_id: str = ""  # the id the deciding event was recorded under
+    retired: bool = False  # the catalog no longer has this step
+    school_id: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.action == DONE
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.action == NOT_APPLICABLE
+
+
+def as_of_limit(as_of: dt.date | dt.datetime | None) -> dt.datetime | None:
+    """The last moment included by `as_of`: a date means the whole of that day."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, dt.datetime):
+        return as_of
+    return dt.datetime.combine(as_of, dt.time.max)
+
+
+def event_order(event: Event) -> tuple[dt.datetime, int]:
+    """The order in which events replace each other: when it happened, then recording order."""
+    return (event.at, event.id)
+
+
+def _resolve(step_id: str, catalog) -> tuple[str, bool]:
+    """(current id, retired?) of a stored step id; without a catalog ids are taken as they are."""
+    if catalog is None:
+        return step_id, False
+    current = catalog.current_id(step_id)
+    if current is None:
+        return step_id, True
+    return current, False
+
+
+def fold_events(
+    events: Iterable[Event], catalog=None, as_of: dt.date | dt.datetime | None = None
+) -> dict[StateKey, StepState]:
+    """The current state per (person_id or None, step id) from any events, in any order.
+
+    Events of school-level steps (person_id None) from several schools would
+    fold together; pass one school's events, or use `fold_school_events`.
+    A state of UNDONE is kept (it says who undid it and when); use
+    `StepState.done` to count.
+    """
+    limit = as_of_limit(as_of)
+    resolved: dict[str, tuple[str, bool]] = {}
+    latest: dict[StateKey, tuple[tuple[dt.datetime, int], Event, str, bool]] = {}
+    for event in events:
+        if limit is not None and event.at > limit:
+            continue
+        if event.step_id not in resolved:
+            resolved[event.step_id] = _resolve(event.step_id, catalog)
+        step_id, retired = resolved[event.step_id]
+        key = (event.person_id, step_id)
+        order = event_order(event)
+        known = latest.get(key)
+        if known is None or order > known[0]:
+            latest[key] = (order, event, step_id, retired)
+    return {key: _state(event, step_id, retired) for key, (_, event, step_id, retired) in latest.items()}
+
+
+def fold_school_events(
+    events: Iterable[Event], catalog=None, as_of: dt.date | dt.datetime | None = None
+) -> dict[tuple[int, str], StepState]:
+    """School-level states per (school_id, step id), for a store with several schools."""
+    by_school: dict[int, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.person_id is None:
+            by_school[event.school_id].append(event)
+    result: dict[tuple[int, str], StepState] = {}
+    for school_id, school_events in by_school.items():
+        for (_, step_id), state in fold_events(school_events, catalog, as_of).items():
+            result[(school_id, step_id)] = state
+    return result
+
+
+def _state(event: Event, step_id: str, retired: bool) -> StepState:
+    return StepState(
+        person_id=event.person_id, step_id=step_id, action=event.action, at=event.at,
+        recorded_by=event.recorded_by, source=event.source, note=event.note, event_id=event.id,
+        stored_step_id=event.step_id, retired=retired, school_id=event.school_id,
+    )
+
+
+# --- who follows which steps ---------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Profile:
+    """What decides a person's checklist: role, flags and (for pupils) the grade."""
+
+    role: str
+    class_leader: bool = False
+    specialist: bool = False
+    grade: int | None = None
+
+    def steps(self, catalog) -> tuple:
+        return catalog.steps_for_person(self.role, self.class_leader, self.specialist, self.grade)
+
+
+def profile_of(person: Person) -> Profile:
+    """A pupil's checklist depends on the grade (the 1–4 variant); nobody else's does."""
+    return Profile(
+        person.role, bool(person.class_leader), bool(person.specialist),
+        person.grade if person.role == "pupil" else None,
+    )
+
+
+def groups_of(person: Person, by: str | None, pupils_classes: Mapping[int, str | None] | None = None) -> tuple:
+    """The groups a person is counted in: by class, by role, or the whole school (None).
+
+    By class: a pupil in their class; a parent in each class of their children
+    (once per class); a teacher in the classes they lead; others in no class.
+    """
+    if by is None:
+        return (None,)
+    if by == "role":
+        return (person.role,)
+    if by != "class":
+        raise ValueError(f"unknown grouping {by!r}")
+    if person.role == "pupil":
+        return (person.class_name,) if person.class_name else ()
+    if person.role == "parent":
+        classes = pupils_classes or {}
+        return tuple(sorted({c for c in (classes.get(child) for child in person.children) if c}, key=class_sort_key))
+    return tuple(sorted(set(person.led_classes), key=class_sort_key))
+
+
+def class_sort_key(name: str | None) -> tuple:
+    """«2А» before «10А»: grade as a number, then the letter."""
+    if not name:
+        return (99, "")
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return (int(digits) if digits else 99, name)
+
+
+# --- progress ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    """One step within one group: who follows it, who did it, who was exempted."""
+
+    step_id: str
+    title: str
+    eligible: int  # people whose checklist holds the step
+    done: int
+    not_applicable: int = 0
+
+    @property
+    def applicable(self) -> int:
+        return self.eligible - self.not_applicable
+
+    @property
+    def remaining(self) -> int:
+        return self.applicable - self.done
+
+    @property
+    def percent(self) -> float | None:
+        """Share done among those the step applies to; None when it applies to nobody."""
+        return 100.0 * self.done / self.applicable if self.applicable else None
+
+    def as_dict(self) -> dict:
+        return {
+            "step": self.step_id, "title": self.title, "eligible": self.eligible, "done": self.done,
+            "not_applicable": self.not_applicable, "applicable": self.applicable,
+            "percent": None if self.percent is None else round(self.percent, 1),
+        }
+
+
+@dataclass(frozen=True)
+class GroupProgress:
+    """A class, a role or the whole school (group None)."""
+
+    group: str | None
+    people: int
+    steps: tuple[StepProgress, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(s.done for s in self.steps)
+
+    @property
+    def applicable(self) -> int:
+        return sum(s.applicable for s in self.steps)
+
+    @property
+    def percent(self) -> float | None:
+        """Share of all (person, step) pairs done in the group."""
+        return 100.0 * self.done / self.applicable if self.applicable else None
+
+    def step(self, step_id: str) -> StepProgress | None:
+        return next((s for s in self.steps if s.step_id == step_id), None)
+
+    def as_dict(self) -> dict:
+        return {
+            "group": self.group, "people": self.people, "done": self.done, "applicable": self.applicable,
+            "percent": None if self.percent is None else round(self.percent, 1),
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress of one school: a total, optional groups, and steps no longer in the catalog."""
+
+    by: str | None  # "class" | "role" | None
+    total: GroupProgress
+    groups: tuple[GroupProgress, ...] = ()
+    retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> people who did it
+
+    def as_dict(self) -> dict:
+        return {
+            "by": self.by, "total": self.total.as_dict(), "groups": [g.as_dict() for g in self.groups],
+            "retired": dict(self.retired),
+        }
+
+
+# Counts that both the pure path and the store's SQL produce; build_progress turns them into Progress.
+#   people_counts: (group, Profile) -> number of people
+#   state_counts:  (group, Profile, current step id, action) -> number of people
+PeopleCounts = Mapping[tuple[str | None, Profile], int]
+StateCounts = Mapping[tuple[str | None, Profile, str, str], int]
+
+
+def count_states(
+    people: Iterable[Person],
+    states: Mapping[StateKey, StepState],
+    by: str | None = None,
+    pupils_classes: Mapping[int, str | None] | None = None,
+) -> tuple[dict, dict]:
+    """People and state counts per (group, profile) from people and folded states.
+
+    `pupils_classes` maps pupil ids to classes (for parents' classes); it is
+    built from `people` when not given.
+    """
+    people = list(people)
+    if pupils_classes is None and by == "class":
+        pupils_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
+    by_person: dict[int, list[StepState]] = defaultdict(list)
+    for (person_id, _), state in states.items():
+        if person_id is not None:
+            by_person[person_id].append(state)
+    people_counts: dict = defaultdict(int)
+    state_counts: dict = defaultdict(int)
+    for person in people:
+        profile = profile_of(person)
+        own = by_person.get(person.id, ())
+        for group in groups_of(person, by, pupils_classes):
+            people_counts[(group, profile)] += 1
+            for state in own:
+                state_counts[(group, profile, state.step_id, state.action)] += 1
+    return dict(people_counts), dict(state_counts)
+
+
+def build_progress(
+    catalog,
+    people_counts: PeopleCounts,
+    state_counts: StateCounts,
+    by: str | None = None,
+    total_people_counts: PeopleCounts | None = None,
+    total_state_counts: StateCounts | None = None,
+    step_ids: Iterable[str] | None = None,
+) -> Progress:
+    """Progress from counts: eligibility comes from the catalog, per profile.
+
+    With `by` set, the total is built from `total_*` counts (grouped by None),
+    since a parent counted in two classes is one person in the total.
+    Steps are listed in catalog order; `step_ids` restricts them.
+    """
+    wanted = set(step_ids) if step_ids is not None else None
+    order = {step_id: n for n, step_id in enumerate(catalog.steps)}
+    steps_cache: dict[Profile, tuple[str, ...]] = {}
+
+    def eligible_ids(profile: Profile) -> tuple[str, ...]:
+        if profile not in steps_cache:
+            steps_cache[profile] = tuple(s.id for s in profile.steps(catalog))
+        return steps_cache[profile]
+
+    def group_progress(group, p_counts, s_counts) -> GroupProgress:
+        eligible: dict[str, int] = defaultdict(int)
+        done: dict[str, int] = defaultdict(int)
+        exempt: dict[str, int] = defaultdict(int)
+        people = 0
+        for (g, profile), n in p_counts.items():
+            if g != group:
+                continue
+            people += n
+            for step_id in eligible_ids(profile):
+                eligible[step_id] += n
+        for (g, profile, step_id, action), n in s_counts.items():
+            if g != group or step_id not in eligible_ids(profile):
+                continue
+            if action == DONE:
+                done[step_id] += n
+            elif action == NOT_APPLICABLE:
+                exempt[step_id] += n
+        ids = sorted((i for i in eligible if wanted is None or i in wanted), key=lambda i: order.get(i, len(order)))
+        return GroupProgress(group, people, tuple(
+            StepProgress(i, catalog.steps[i].title, eligible[i], done[i], exempt[i]) for i in ids
+        ))
+
+    if by is None:
+        total = group_progress(None, people_counts, state_counts)
+        groups: tuple[GroupProgress, ...] = ()
+        totals_from = state_counts
+    else:
+        total = group_progress(None, total_people_counts or {}, total_state_counts or {})
+        names = {g for g, _ in people_counts}
+        key = class_sort_key if by == "class" else _role_sort_key
+        groups = tuple(group_progress(g, people_counts, state_counts) for g in sorted(names, key=key))
+        totals_from = total_state_counts or {}
+    retired: dict[str, int] = defaultdict(int)
+    for (_, _, step_id, action), n in totals_from.items():
+        if step_id not in catalog.steps and action == DONE:
+            retired[step_id] += n
+    return Progress(by, total, groups, dict(sorted(retired.items())))
+
+
+def _role_sort_key(role: str | None) -> tuple:
+    from sferum_onboard.catalog.model import PERSON_ROLES
+
+    return (PERSON_ROLES.index(role) if role in PERSON_ROLES else len(PERSON_ROLES), role or "")
+
+
+def aggregate_progress(
+    catalog,
+    people: Iterable[Person],
+    states: Mapping[StateKey, StepState],
+    by: str | None = None,
+    step_ids: Iterable[str] | None = None,
+    pupils_classes: Mapping[int, str | None] | None = None,
+) -> Progress:
+    """Progress of these people from their folded states (the pure reference path).
+
+    Pass the people to count (already filtered by class or role). Parents'
+    classes come from `pupils_classes` (pupil id -> class), by default from
+    the pupils among `people`.
+    """
+    people = list(people)
+    if pupils_classes is None:
+        pupils_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
+    people_counts, state_counts = count_states(people, states, by, pupils_classes)
+    if by is None:
+        return build_progress(catalog, people_counts, state_counts, None, step_ids=step_ids)
+    total_people, total_states = count_states(people, states, None)
+    return build_progress(catalog, people_counts, state_counts, by, total_people, total_states, step_ids)
+
+
+def next_steps(catalog, person: Person, states: Mapping[StateKey, StepState]) -> tuple:
+    """The person's steps not yet done (nor exempted), in checklist order."""
+    result = []
+    for step in profile_of(person).steps(catalog):
+        state = states.get((person.id, step.id))
+        if state is None or state.action == UNDONE:
+            result.append(step)
+    return tuple(result)
