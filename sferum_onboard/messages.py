@@ -191,3 +191,47 @@ REPORTS = {
     "no-site-url": "в site_config/site.yml не задан site_url: без него не построить ссылки на инструкции",
     "no-parent-checklist": "в каталоге нет основного чек-листа родителя",
 }
+
+
+# --- tracking: the store, marking, status, progress -------------------------
+TRACKING = {
+    "role-titles": {
+        "administrator": "администратор", "teacher": "учитель", "class_leader": "классный руководитель",
+        "specialist": "специалист", "pupil": "ученик", "parent": "родитель",
+    },
+    "inactive-mark": " — выбыл(а)",
+    "store-unreachable": "не удаётся подключиться к базе «{target}»: {reason}",
+    "store-busy": "база «{target}» занята другой программой дольше 30 секунд; повторите позже",
+    "store-failed": "не удалось записать в базу: {reason}",
+    "store-newer": "база «{target}» создана более новой версией sferum-onboard (схема {revision}); обновите программу",
+    "store-bad-url": "«{target}» — не адрес базы; укажите путь к файлу SQLite или адрес вида postgresql+psycopg://пользователь@сервер/база",
+    "store-memory": "база в памяти не сохраняется; укажите путь к файлу",
+    "store-is-dir": "«{path}» — папка, а нужен файл базы (например, {path}/sferum-onboard.sqlite)",
+    "store-create-failed": "не удаётся создать файл базы «{path}»: {reason}",
+    "store-empty": "в базе ещё нет школы: загрузите списки (sferum-onboard roster import) или демо-школу (sferum-onboard demo)",
+    "backup-postgres": "резервную копию базы PostgreSQL делает pg_dump, например: pg_dump --format=custom --file=backup.dump \"{url}\"",
+    "backup-same-file": "копию нельзя записать поверх самой базы; укажите другой файл",
+    "school-unknown": "школа «{name}» не найдена; в базе есть: {known}",
+    "school-id-unknown": "школа № {id} не найдена в базе",
+    "school-choose": "в базе {n} школ(ы); укажите нужную: --school НАЗВАНИЕ",
+    "school-name-empty": "название школы не может быть пустым",
+    "class-unknown": "класс «{name}» не найден; есть классы: {known}",
+    "class-invalid": "«{name}» — не название класса; пишите номер и букву, например 7А",
+    "leader-not-teacher": "участник #{id} не учитель этой школы: классным руководителем может быть только учитель",
+    "role-invalid": "неизвестная роль «{role}»; есть: {known}",
+    "person-id-unknown": "участник с номером {id} не найден",
+    "person-unknown": "участник «{query}» не найден",
+    "person-ambiguous": "«{query}» подходит нескольким участникам ({n}); уточните ФИО или укажите номер (#12):",
+    "maybe": "может быть, {who}?",
+    "action-invalid": "неизвестное действие «{action}»; есть: {known}",
+    "source-invalid": "неизвестный источник «{source}»; есть: {known}",
+    "step-empty": "не указан шаг",
+    "event-person-unknown": "участник #{id} не найден в этой школе",
+    "import-has-problems": "в списке есть строки с ошибками ({n}); ничего не записано. Исправьте их или добавьте --skip-invalid, чтобы загрузить остальные",
+    # --- roster import plan (row problems) ----------------------------------
+    "roster-duplicate": "«{name}» уже есть в строке {first}; повтор пропущен",
+    "roster-ambiguous-move": "в базе несколько учеников «{name}» в других классах ({classes}); непонятно, кто из них переведён — укажите класс правильно или разберитесь вручную",
+    "roster-child-missing": "ребёнок «{name}»{where} не найден среди учеников; сначала загрузите список учеников",
+    "roster-child-ambiguous": "учеников «{name}» несколько ({classes}); укажите класс ребёнка",
+    "roster-two-leaders": "у класса {class_name} уже есть классный руководитель в этом списке: {other}",
+}
