@@ -381,10 +381,11 @@ def _title_class(text: str) -> str | None:
 # --- values ----------------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_DIGIT = re.compile(r"\d")
 _LOOKALIKE = str.maketrans("AaBCcEeHKMOoPpTXxyY", "АаВСсЕеНКМОоРрТХхуУ")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN = re.compile(r"[A-Za-z]")
-_CLASS_IN_TEXT = re.compile(r"(\d{1,2})\s*[-–—]?\s*[«\"“]?([А-ЯЁа-яёA-Za-z]?)[»\"”]?(?![А-ЯЁа-яёA-Za-z])")
 _TRAILING_CLASS = re.compile(
     r"[\s,(]+\(?\s*(\d{1,2}\s*[-–—]?\s*[«\"“]?[А-ЯЁа-яёA-Za-z]?[»\"”]?)\s*(?:класс|кл\.?)?\s*\)?\s*$", re.I)
 _YES = {"да", "+", "1", "v", "✓", "✔", "x", "х", "есть", "является", "кл рук", "классный руководитель"}
@@ -395,7 +396,9 @@ _FOOTERS = ("итого", "всего", "подпись", "м п", "м.п", "д�
 
 def clean(text: str) -> str:
     """Whitespace normalised, invisible characters dropped."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def normalise_name(text: str) -> str:
@@ -410,7 +413,8 @@ def normalise_name(text: str) -> str:
     # Surnames in capitals («ИВАНОВ Иван») are a convention of official lists, not part of the name;
     # a lower-case word inside a capitalised name («Мамед оглы», «де») is kept as written.
     lower = all(w.islower() for w in words if _CYRILLIC.search(w) or _LATIN.search(w))
-    return " ".join(_title(w) if (w.isupper() and len(w) > 1) or lower else w for w in words)
+    return " ".join(_title(w) if (w.isupper() and len(w) > 1 and not _DIGIT.search(w)) or lower else w
+                    for w in words)
 
 
 def _title(word: str) -> str:
@@ -433,13 +437,23 @@ def parse_classes(text: str) -> tuple[list[str], list[str]]:
         if found:
             good.append(found)
             continue
-        tokens = _CLASS_IN_TEXT.findall(part)
-        leftover = _CLASS_IN_TEXT.sub("", part).strip(" -–—")
-        parsed = [normalise_class(g + l) for g, l in tokens]
-        if tokens and not leftover and all(parsed):
-            good.extend(parsed)
-        else:
+        # «5А 6Б», «7 А 8 Б»: classes separated by spaces only
+        words, parsed = part.split(), []
+        while words:
+            pair = normalise_class(" ".join(words[:2])) if len(words) > 1 and words[1].isalpha() else None
+            single = normalise_class(words[0])
+            if pair:
+                parsed.append(pair)
+                words = words[2:]
+            elif single:
+                parsed.append(single)
+                words = words[1:]
+            else:
+                break
+        if words or not parsed:
             bad.append(part)
+        else:
+            good.extend(parsed)
     return list(dict.fromkeys(good)), bad
 
 
@@ -530,8 +544,10 @@ class _Reader:
                 columns = name_columns(q)
                 if columns:
                     slots.append(_Slot(columns, by_field.get(("contact", q), [])))
-            if not slots:
+            if not slots and name_columns("staff"):
                 slots = [_Slot(name_columns("staff"))]
+            if not slots:
+                raise DataError(ROSTER["no-parent-column"].format(file=table.label))
             if len(slots) == 1 and not slots[0].contact:
                 slots[0].contact = by_field.get(("contact", None), []) + by_field.get(("contact", "parent"), [])
             child_cols = name_columns("child")
@@ -559,20 +575,19 @@ class _Reader:
             if self.progress and self._done % PROGRESS_EVERY == 0:
                 self.progress(self._done, max(total, self._done))
             width = len(cells)
-            if not any(cells[i].strip() for i in used if i < width):
-                continue
-            cell = (lambda i: clean(cells[i]) if i is not None and i < width else "")
-            first_text = fold(cell(slots[0].name[0]) if slots[0].name else "")
-            if first_text.startswith(_FOOTERS):
-                continue
             if class_col is None and kind == "pupils":
                 # A section row «7А класс» in a whole-school list without a class column.
                 filled = [clean(c) for c in cells if c.strip()]
                 if len(filled) == 1 and (normalise_class(filled[0]) or _title_class(filled[0])):
                     section_class = normalise_class(filled[0]) or _title_class(filled[0])
                     continue
-                if all(clean(cells[i]).isdigit() for i in range(width) if cells[i].strip()):
-                    continue  # a pre-numbered empty row of a template
+            values = {i: clean(cells[i]) for i in used if i < width}
+            if not any(values.values()):
+                continue  # a blank row, or a pre-numbered empty row of a template
+            cell = (lambda i: values.get(i, "") if i is not None else "")
+            first_text = fold(cell(slots[0].name[0]) if slots[0].name else "")
+            if first_text.startswith(_FOOTERS):
+                continue
             count += 1
             self.rows_read += 1
             class_value = cell(class_col)
@@ -599,7 +614,7 @@ class _Reader:
         if not text or not _CYRILLIC.search(text) and not _LATIN.search(text):
             self._problem(row, column, "name-missing")
             return None
-        if any(ch.isdigit() for ch in text):
+        if _DIGIT.search(text):
             self._problem(row, column, "name-digits", name=text)
             return None
         if len(text.split()) < 2 and not (len(columns) > 1 and "-" in text):
@@ -734,7 +749,7 @@ class _Reader:
                 own = normalise_class(match.group(1))
                 part = part[: match.start()]
             name = normalise_name(part)
-            if len(name.split()) < 2 or any(ch.isdigit() for ch in name):
+            if len(name.split()) < 2 or _DIGIT.search(name):
                 self._problem(row, child_cols[0], "child-name-short", name=name)
                 return None
             given = classes[number] if len(classes) > 1 else (classes[0] if classes else None)
