@@ -33,7 +33,8 @@ from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, P
 __all__ = [
     "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
     "Profile", "profile_of", "groups_of", "StepProgress", "GroupProgress", "Progress",
-    "count_states", "build_progress", "aggregate_progress", "next_steps",
+    "count_states", "build_progress", "aggregate_progress", "next_steps", "StatusLine", "person_status",
+    "step_order",
 ]
 
 StateKey = tuple[int | None, str]
@@ -325,7 +326,7 @@ def build_progress(
     Steps are listed in catalog order; `step_ids` restricts them.
     """
     wanted = set(step_ids) if step_ids is not None else None
-    order = {step_id: n for n, step_id in enumerate(catalog.steps)}
+    order = step_order(catalog)
     steps_cache: dict[Profile, tuple[str, ...]] = {}
 
     def eligible_ids(profile: Profile) -> tuple[str, ...]:
@@ -373,6 +374,19 @@ def build_progress(
     return Progress(by, total, groups, dict(sorted(retired.items())))
 
 
+def step_order(catalog) -> dict[str, int]:
+    """Steps in the order people meet them: the checklists of each role in turn, then the rest."""
+    profiles = (
+        Profile("administrator"), Profile("teacher"), Profile("teacher", class_leader=True),
+        Profile("teacher", specialist=True), Profile("pupil", grade=1), Profile("pupil"), Profile("parent"),
+    )
+    ids: dict[str, None] = {}
+    for profile in profiles:
+        ids.update(dict.fromkeys(s.id for s in profile.steps(catalog)))
+    ids.update(dict.fromkeys(catalog.steps))
+    return {step_id: n for n, step_id in enumerate(ids)}
+
+
 def _role_sort_key(role: str | None) -> tuple:
     from sferum_onboard.catalog.model import PERSON_ROLES
 
@@ -401,6 +415,44 @@ def aggregate_progress(
         return build_progress(catalog, people_counts, state_counts, None, step_ids=step_ids)
     total_people, total_states = count_states(people, states, None)
     return build_progress(catalog, people_counts, state_counts, by, total_people, total_states, step_ids)
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One step of a person's checklist and where they stand on it."""
+
+    step: object  # catalog Step (or OrgStep for the school)
+    state: StepState | None
+    next: bool = False  # the first step still to do
+
+    @property
+    def done(self) -> bool:
+        return self.state is not None and self.state.done
+
+
+def person_status(catalog, person: Person | None, states: Mapping) -> tuple[tuple[StatusLine, ...], tuple[StepState, ...]]:
+    """Every step of a person's checklist with its state, and states outside the checklist.
+
+    For the school (person None) the steps are the organisation-level ones
+    and `states` maps step id -> state. States outside the checklist are
+    steps of other checklists or retired ones, kept so that no history hides.
+    """
+    if person is None:
+        steps = tuple(catalog.org_steps.values())
+        lookup = {step_id: state for step_id, state in states.items()}
+    else:
+        steps = profile_of(person).steps(catalog)
+        lookup = {step_id: state for (pid, step_id), state in states.items() if pid == person.id}
+    lines = []
+    found_next = False
+    for step in steps:
+        state = lookup.get(step.id)
+        is_next = not found_next and (state is None or state.action == UNDONE)
+        found_next = found_next or is_next
+        lines.append(StatusLine(step, state, is_next))
+    listed = {step.id for step in steps}
+    others = tuple(sorted((s for i, s in lookup.items() if i not in listed), key=lambda s: s.at))
+    return tuple(lines), others
 
 
 def next_steps(catalog, person: Person, states: Mapping[StateKey, StepState]) -> tuple:

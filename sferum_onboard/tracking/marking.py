@@ -1,0 +1,207 @@
+"""Marking steps by hand (`mark`, `unmark`): find the step and the people, then append events.
+
+Everything is checked before anything is written: one unknown name or a
+step outside someone's checklist records nothing for anybody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sferum_onboard.errors import DataError, NotFoundError
+from sferum_onboard.messages import TRACKING_VIEW as VIEW
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
+from sferum_onboard.tracking.progress import StepState, fold_events, profile_of
+from sferum_onboard.tracking.store import NewEvent, Store, describe_person, now
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_at(text: str | None, current: dt.datetime | None = None) -> dt.datetime | None:
+    """When something happened: a date («2026-09-10», «10.09.2026») or a date and time.
+
+    Today's date means now (so that a mark made now orders after today's
+    earlier events); a bare past date means the start of that day. A moment
+    in the future is refused.
+    """
+    if text is None:
+        return None
+    current = current or now()
+    value = " ".join(text.split())
+    moment = None
+    for fmt in _DATETIME_FORMATS:
+        try:
+            moment = dt.datetime.strptime(value, fmt)
+            break
+        except ValueError:
+            pass
+    if moment is None:
+        for fmt in _DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+            moment = current if day == current.date() else dt.datetime.combine(day, dt.time())
+            break
+    if moment is None:
+        raise DataError(VIEW["at-invalid"].format(value=text))
+    if moment > current + dt.timedelta(minutes=5):
+        raise DataError(VIEW["at-future"].format(value=text))
+    return moment
+
+
+def extra_steps(catalog, person: Person) -> tuple[str, ...]:
+    """Steps of the person's extra checklists (migration and the like): markable, not counted."""
+    roles = catalog.catalog_roles(person.role, person.class_leader, person.specialist)
+    chain = {r for role in roles for r in catalog.role_chain(role)}
+    return tuple(
+        step_id for checklist in catalog.checklists.values() if checklist.kind != "main"
+        and chain.intersection(checklist.audience) for step_id in checklist.step_ids
+    )
+
+
+def resolve_step(catalog, text: str, school_level: bool) -> tuple[str, str | None]:
+    """(current step id, the old id typed) for what the user typed; unknown ids get close suggestions."""
+    step_id = text.strip()
+    known = catalog.org_steps if school_level else catalog.steps
+    current = catalog.current_id(step_id)
+    if current is not None and current in known:
+        return current, (step_id if current != step_id else None)
+    other = catalog.steps if school_level else catalog.org_steps
+    if current is not None and current in other:
+        key = "step-is-person-level" if school_level else "step-is-school-level"
+        raise DataError(VIEW[key].format(step=step_id))
+    raise NotFoundError(VIEW["step-unknown"].format(step=step_id) + suggest_steps(known, step_id))
+
+
+def suggest_steps(steps, text: str) -> str:
+    """«; может быть: install-max («Установите MAX»), login-max (…)», or nothing."""
+    from rapidfuzz import fuzz, process
+
+    choices = {step_id: step_id for step_id in steps}
+    found = process.extract(text.lower(), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    titles = {step_id: f"{step_id} («{steps[step_id].title}»)" for step_id in steps}
+    if not found:
+        by_title = {step_id: step.title.lower() for step_id, step in steps.items()}
+        found = process.extract(text.lower(), by_title, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    if not found:
+        return ""
+    return VIEW["maybe-steps"].format(steps=", ".join(titles[key] for _, _, key in found))
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    """What happened for one person (None: the school)."""
+
+    person: Person | None
+    step_id: str
+    recorded: bool  # an event was appended
+    before: StepState | None  # the state before
+    after: StepState | None  # the state now
+    effective: bool = True  # the new event decides the current state
+
+
+def record(
+    store: Store,
+    catalog,
+    school: School,
+    people_queries: tuple[str, ...],
+    step_text: str,
+    action: str,
+    *,
+    at: dt.datetime | None = None,
+    recorded_by: str | None = None,
+    source: str = "meeting",
+    note: str | None = None,
+    force: bool = False,
+) -> tuple[list[MarkOutcome], str | None]:
+    """Mark (DONE / NOT_APPLICABLE) or unmark (UNDONE) one step for people, or for the school.
+
+    A mark that would change nothing (already done; unmarking what is not
+    done) is skipped unless `force` (a date or note was given). Returns the
+    outcomes and the old id typed when the step was renamed.
+    """
+    school_level = not people_queries
+    step_id, old_id = resolve_step(catalog, step_text, school_level)
+    if school_level:
+        subjects: list[Person | None] = [None]
+    else:
+        subjects = list(dict.fromkeys(store.resolve_person(school, q) for q in people_queries))
+        for person in subjects:
+            allowed = {s.id for s in profile_of(person).steps(catalog)} | set(extra_steps(catalog, person))
+            if step_id not in allowed:
+                raise DataError(VIEW["step-not-for-person"].format(
+                    step=step_id, who=describe_person(person)))
+    before = _states(store, catalog, school, subjects, step_id)
+    to_write: list[NewEvent] = []
+    for person in subjects:
+        state = before.get(person.id if person else None)
+        if not force and _already(state, action):
+            continue
+        to_write.append(NewEvent(
+            school.id, person.id if person else None, step_id, action, at, recorded_by, source, note))
+    written = store.append_events(to_write) if to_write else []
+    after = _states(store, catalog, school, subjects, step_id)
+    by_subject = {e.person_id: e for e in written}
+    outcomes = []
+    for person in subjects:
+        key = person.id if person else None
+        event = by_subject.get(key)
+        state_after = after.get(key)
+        outcomes.append(MarkOutcome(
+            person, step_id, event is not None, before.get(key), state_after,
+            effective=event is None or (state_after is not None and state_after.event_id == event.id),
+        ))
+    return outcomes, old_id
+
+
+def _already(state: StepState | None, action: str) -> bool:
+    if action == UNDONE:
+        return state is None or state.action == UNDONE
+    return state is not None and state.action == action
+
+
+def _states(store: Store, catalog, school: School, subjects, step_id: str) -> dict:
+    if subjects == [None]:
+        state = store.school_states(school, catalog).get(step_id)
+        return {None: state} if state else {}
+    ids = [p.id for p in subjects]
+    folded = fold_events(store.events(school, person_ids=ids), catalog)
+    return {pid: state for (pid, sid), state in folded.items() if sid == step_id}
+
+
+def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str, school_name: str) -> list[str]:
+    """Russian lines for the terminal: what was recorded, skipped, or overridden by a later event."""
+    lines = []
+    for outcome in outcomes:
+        step = catalog.steps.get(outcome.step_id) or catalog.org_steps[outcome.step_id]
+        who = describe_person(outcome.person) if outcome.person else VIEW["school-title"].format(school=school_name)
+        when = _when(outcome.after if outcome.recorded else outcome.before)
+        if not outcome.recorded:
+            key = "already-unmarked" if action == UNDONE else "already-marked"
+            lines.append(VIEW[key].format(who=who, step=step.title, when=when))
+            continue
+        key = {DONE: "marked", UNDONE: "unmarked", NOT_APPLICABLE: "marked-na"}[action]
+        lines.append(VIEW[key].format(who=who, step=step.title, when=when))
+        if not outcome.effective and outcome.after is not None:
+            lines.append(VIEW["not-effective"].format(
+                when=_when(outcome.after), state=VIEW["states"][outcome.after.action]))
+    return lines
+
+
+def _when(state: StepState | None) -> str:
+    if state is None:
+        return ""
+    text = state.at.strftime("%d.%m.%Y") if state.at.time() == dt.time() else state.at.strftime("%d.%m.%Y %H:%M")
+    return f"{text}, {state.recorded_by}" if state.recorded_by else text
+
+
+_ID_LIKE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def looks_like_step(text: str) -> bool:
+    """Step ids are lower-case Latin with hyphens; names are not."""
+    return bool(_ID_LIKE.match(text))
