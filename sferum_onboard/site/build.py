@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from sferum_onboard.catalog import load_catalog
 from sferum_onboard.catalog.model import Catalog
 from sferum_onboard.errors import SferumError
+from sferum_onboard.messages import SITE
 from sferum_onboard.site.generate import GeneratedSite, generate_site
 from sferum_onboard.site.privacy import check_site_dir, private_dirs_from_environment
 from sferum_onboard.site.search import SearchIndex, build_search_index
@@ -53,13 +54,13 @@ def load_mkdocs_config(project: Path, site_dir: Path | None = None, **overrides)
 
     config_file = project / CONFIG_FILE
     if not config_file.is_file():
-        raise SferumError(f"не найден файл настроек сайта «{config_file}»")
+        raise SferumError(SITE["no-config"].format(file=config_file))
     if site_dir is not None:
         overrides["site_dir"] = str(Path(site_dir).resolve())
     try:  # MkDocs resolves docs_dir, site_dir and INHERIT against the config file's folder
         return load_config(config_file=str(config_file.resolve()), **overrides)
     except ConfigurationError as error:
-        raise SferumError(f"ошибка в настройках сайта {config_file}: {error}") from None
+        raise SferumError(SITE["bad-config"].format(file=config_file, error=error)) from None
 
 
 def generate(project: Path, catalog: Catalog | None = None) -> tuple[Catalog, GeneratedSite]:
@@ -115,11 +116,36 @@ def run_mkdocs(config) -> int:
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False  # its English log lines would repeat ours
     try:
         build(config)
     except (Abort, MkDocsException) as error:
-        raise SiteBuildError(f"MkDocs не смог собрать сайт: {error}", collect.messages) from None
+        if collect.messages:
+            raise SiteBuildError(SITE["mkdocs-warnings"], collect.messages) from None
+        raise SiteBuildError(SITE["mkdocs-failed"].format(error=error)) from None
     finally:
         logger.removeHandler(collect)
+        logger.propagate = propagate
     site = Path(config.site_dir)
     return sum(1 for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def serve_site(project: Path | str = ".", dev_addr: str = "127.0.0.1:8000", open_in_browser: bool = False) -> None:
+    """Validate and generate, then `mkdocs serve` with the plugin that regenerates on every change."""
+    from mkdocs.commands.serve import serve
+
+    project = Path(project)
+    generate(project)
+    config_file = project / CONFIG_FILE
+    if not config_file.is_file():
+        raise SferumError(SITE["no-config"].format(file=config_file))
+    handler = logging.StreamHandler()  # "Serving on http://…" and rebuild notes are MkDocs' INFO lines
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        serve(config_file=str(config_file.resolve()), dev_addr=dev_addr, open_in_browser=open_in_browser,
+              plugins=["sferum-onboard"])
+    finally:
+        logger.removeHandler(handler)

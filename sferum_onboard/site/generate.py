@@ -27,6 +27,7 @@ import yaml
 from sferum_onboard.catalog.guides import expand_variables, scan_content
 from sferum_onboard.catalog.model import Catalog
 from sferum_onboard.errors import ContentError, Location, Problem
+from sferum_onboard.messages import SITE
 from sferum_onboard.site import pages
 from sferum_onboard.site.privacy import check_publishable
 
@@ -34,11 +35,6 @@ ASSETS = Path(__file__).parent / "assets"
 ASSETS_DIR = "assets/sferum"  # where our CSS/JS land in the docs tree
 GENERATED_CONFIG = "mkdocs.generated.yml"
 LOGO_NAME = "assets/school-logo"
-MESSAGES = {
-    "reserved-path": "страница «{path}» занимает адрес, который сайт создаёт сам "
-                     "(roles/, checklists/, steps.md, roadmap.md); переименуйте её",
-    "logo-missing": "логотип «{logo}» не найден в site_config/",
-}
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
             continue
         where = Location(_display(catalog.root, source))
         if is_reserved(relative):
-            problems.append(Problem(where, "reserved-path", MESSAGES["reserved-path"].format(path=relative)))
+            problems.append(Problem(where, "reserved-path", SITE["reserved-path"].format(path=relative)))
             continue
         problem = check_publishable(source, where)
         if problem:
@@ -105,7 +101,7 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
             files[logo] = source.read_bytes()
         else:
             problems.append(Problem(Location(_display(catalog.root, catalog.root / "site_config" / "site.yml")),
-                                    "logo-missing", MESSAGES["logo-missing"].format(logo=catalog.settings.logo)))
+                                    "logo-missing", SITE["logo-missing"].format(logo=catalog.settings.logo)))
     if problems:
         raise ContentError(problems)
 
@@ -160,6 +156,12 @@ def site_settings(catalog: Catalog, logo: str | None) -> dict:
     return config
 
 
+# Section titles for topic folders that have no index.md to name them.
+FOLDER_TITLES = {"start": "Начало работы", "help": "Помощь", "migration": "Переход в MAX",
+                 "school": "Школе", "authoring": "Координаторам"}
+LEADING_FOLDERS = ("start",)  # shared first steps come before the role sections
+
+
 def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> list:
     """Nested navigation: start page, a section per role, other topics, then indexes.
 
@@ -169,12 +171,29 @@ def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> 
     docs = sorted(d for d in docs if not d.startswith(ASSETS_DIR + "/"))
     content = [d for d in docs if not is_reserved(d)]
     placed: set[str] = set()
+    placed_checklists: set[str] = set()
     nav: list = []
     if "index.md" in content:
         nav.append({"Главная": "index.md"})
         placed.add("index.md")
-    placed_checklists: set[str] = set()
-    folders_taken: set[str] = set()
+
+    def topic(folder: str) -> None:
+        items = _folder_nav(folder, content, titles, placed)
+        extras = [c for c in catalog.checklists.values() if c.id not in placed_checklists
+                  and c.step_ids and catalog.steps[c.step_ids[0]].guide.page.startswith(folder + "/")]
+        for checklist in extras:
+            items.append(pages.checklist_page(checklist.id))
+            placed_checklists.add(checklist.id)
+        if len(items) == 1 and isinstance(items[0], str):
+            nav.append(items[0])  # a one-page folder needs no section
+        elif items:
+            title = titles.pages.get(f"{folder}/index.md") or FOLDER_TITLES.get(folder) or folder.capitalize()
+            nav.append({title: items})
+
+    folders = sorted({d.split("/", 1)[0] for d in content if "/" in d})
+    for folder in LEADING_FOLDERS:
+        if folder in folders:
+            topic(folder)
     for role in catalog.roles.values():
         section: list = [{"С чего начать": pages.role_page(role.id)}]
         for checklist in pages.own_checklists(catalog, role.id):
@@ -182,21 +201,12 @@ def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> 
                 section.append(pages.checklist_page(checklist.id))
                 placed_checklists.add(checklist.id)
         folder = posixpath.dirname(role.guide.page) if role.guide else ""
-        if folder and folder not in folders_taken:
-            folders_taken.add(folder)
+        if folder:
             section.extend(_folder_nav(folder, content, titles, placed))
         nav.append({role.title_plural or role.title: section})
-    # Folders that no role owns (migration, for coordinators ...), then loose pages.
-    folders = sorted({d.split("/", 1)[0] for d in content if "/" in d} - {f.split("/")[0] for f in folders_taken})
-    for folder in folders:
-        items = _folder_nav(folder, content, titles, placed)
-        extras = [c for c in catalog.checklists.values() if c.id not in placed_checklists
-                  and any(catalog.steps[s].guide.page.startswith(folder + "/") for s in c.step_ids[:1])]
-        for checklist in extras:
-            items.insert(1 if items else 0, pages.checklist_page(checklist.id))
-            placed_checklists.add(checklist.id)
-        if items:
-            nav.append({titles.pages.get(f"{folder}/index.md", folder.replace("-", " ").capitalize()): items})
+    for folder in folders:  # topics no role owns: migration, help, for coordinators ...
+        if folder not in LEADING_FOLDERS:
+            topic(folder)
     nav.extend(d for d in content if d not in placed and "/" not in d)
     left = [pages.checklist_page(c) for c in catalog.checklists if c not in placed_checklists]
     if left:

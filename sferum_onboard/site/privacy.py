@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sferum_onboard.errors import DataError, Location, Problem
+from sferum_onboard.messages import SITE
 
 PUBLISHABLE = {
     ".md", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
@@ -26,17 +27,6 @@ PUBLISHABLE = {
 }
 STORE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
-MESSAGES = {
-    "not-publishable": "файл «{name}» не публикуется на сайте: в content/ допустимы страницы (.md), "
-                       "картинки, PDF и видео; списки людей (таблицы, CSV, базы) храните вне сайта",
-    "database": "файл «{name}» — база данных; её нельзя класть в content/: сайт публичный",
-    "site-in-store": "папка сайта «{site}» находится в папке «{store}», где лежит хранилище с данными "
-                     "людей; выберите другую папку (-d)",
-    "store-in-site": "в папке сайта «{site}» лежит хранилище с данными людей «{store}»; "
-                     "выберите для сайта пустую папку (-d)",
-    "site-is-project": "папка сайта «{site}» содержит проект (checklists/, content/): сборка очистила бы её; "
-                       "выберите отдельную папку (-d)",
-}
 
 
 def is_store_file(path: Path) -> bool:
@@ -51,9 +41,9 @@ def is_store_file(path: Path) -> bool:
 def check_publishable(path: Path, where: Location) -> Problem | None:
     """A problem when a content file must not reach the public site."""
     if is_store_file(path):
-        return Problem(where, "not-publishable", MESSAGES["database"].format(name=path.name))
+        return Problem(where, "not-publishable", SITE["database"].format(name=path.name))
     if path.suffix.lower() not in PUBLISHABLE:
-        return Problem(where, "not-publishable", MESSAGES["not-publishable"].format(name=path.name))
+        return Problem(where, "not-publishable", SITE["not-publishable"].format(name=path.name))
     return None
 
 
@@ -72,20 +62,20 @@ def check_site_dir(site_dir: Path, project_root: Path, private_dirs: Iterable[Pa
     site = Path(os.path.abspath(site_dir))
     root = Path(os.path.abspath(project_root))
     if site == root or site in root.parents:
-        raise DataError(MESSAGES["site-is-project"].format(site=site_dir))
+        raise DataError(SITE["site-is-project"].format(site=site_dir))
     for private in private_dirs:
         private = Path(os.path.abspath(private))
         if site == private or private in site.parents:
-            raise DataError(MESSAGES["site-in-store"].format(site=site_dir, store=private))
+            raise DataError(SITE["site-in-store"].format(site=site_dir, store=private))
         if site in private.parents:
-            raise DataError(MESSAGES["store-in-site"].format(site=site_dir, store=private))
+            raise DataError(SITE["store-in-site"].format(site=site_dir, store=private))
     for folder in [site, *site.parents]:
         for store in _stores_in(folder, recursive=False):
-            raise DataError(MESSAGES["site-in-store"].format(site=site_dir, store=folder)
+            raise DataError(SITE["site-in-store"].format(site=site_dir, store=folder)
                             if folder != site else
-                            MESSAGES["store-in-site"].format(site=site_dir, store=store))
+                            SITE["store-in-site"].format(site=site_dir, store=store))
     for store in _stores_in(site, recursive=True):
-        raise DataError(MESSAGES["store-in-site"].format(site=site_dir, store=store))
+        raise DataError(SITE["store-in-site"].format(site=site_dir, store=store))
 
 
 def private_dirs_from_environment() -> list[Path]:

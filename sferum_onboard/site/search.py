@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sferum_onboard.errors import SferumError
+from sferum_onboard.messages import SITE
 
 OUTPUT = "pagefind"
 ROOT_SELECTOR = "article.md-content__inner"
@@ -45,7 +46,7 @@ def pagefind_executable() -> Path:
     try:
         from pagefind_bin import get_executable
     except ImportError as error:  # pragma: no cover - a broken install
-        raise SearchIndexError("не установлен пакет pagefind-bin: поиск по сайту не будет работать") from error
+        raise SearchIndexError(SITE["no-pagefind"]) from error
     return get_executable()
 
 
@@ -72,7 +73,7 @@ def build_search_index(site_dir: Path) -> SearchIndex:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["нет подробностей"]
-            raise SearchIndexError(f"не удалось построить поисковый индекс: {detail[0]}")
+            raise SearchIndexError(SITE["pagefind-failed"].format(detail=detail[0]))
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(fresh, output)

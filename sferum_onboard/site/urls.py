@@ -24,7 +24,7 @@ def relative_url(from_doc: str, to_doc: str, anchor: str = "") -> str:
     """The link from one docs page to another (and a heading on it), relative like MkDocs'."""
     source, target = page_url(from_doc), page_url(to_doc)
     if source == target:
-        link = "./"
+        link = "" if anchor else "./"
     else:
         link = posixpath.relpath(target or ".", source or ".") + "/"
     return link + (f"#{anchor}" if anchor else "")

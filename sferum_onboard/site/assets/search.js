@@ -83,6 +83,9 @@
   }
 
   function setup() {
+    // Material's instant-loading bar is a nameless progressbar: screen readers announce nothing useful.
+    var bar = document.querySelector(".md-progress[role=progressbar]");
+    if (bar && !bar.hasAttribute("aria-label")) bar.setAttribute("aria-label", "Загрузка страницы");
     var ui = build();
     if (!ui) return;
     var input = ui.panel.querySelector("input");
