@@ -321,7 +321,7 @@ def _record_marks(args, action, at, note, by, source, project, db, school_name) 
             source=source, note=note, force=bool(at or note))
     if old_id:
         click.echo(VIEW["step-renamed"].format(old=old_id, new=outcomes[0].step_id))
-    for line in marking.outcome_lines(outcomes, catalog, action, school.name):
+    for line in marking.outcome_lines(outcomes, catalog, action):
         click.echo(line)
 
 
@@ -375,6 +375,7 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
 
     Пример: sferum-onboard status "Иванова Мария"
     """
+    from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import render
     from sferum_onboard.tracking.progress import fold_events, person_status
 
@@ -384,15 +385,16 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
         if person is None:
             subject = None
             states = store.school_states(school, catalog)
+            title = VIEW["school-title"].format(school=school.name)
         else:
             subject = store.resolve_person(school, person)
             states = fold_events(store.events(school, person_ids=[subject.id]), catalog)
+            title = store.describe(subject)
     lines, others = person_status(catalog, subject, states)
     if fmt == "json":
         click.echo(json.dumps(render.status_dict(subject, school.name, lines, others, _guide_base(catalog)),
                               ensure_ascii=False, indent=2))
         return
-    title = render.person_title(subject, school.name)
     _console().print(render.status_table(title, lines, others, _guide_base(catalog)))
 
 

@@ -7,14 +7,13 @@ step outside someone's checklist records nothing for anybody.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
 from sferum_onboard.tracking.progress import StepState, fold_events, profile_of
-from sferum_onboard.tracking.store import NewEvent, Store, describe_person, now
+from sferum_onboard.tracking.store import NewEvent, Store, now
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -97,6 +96,7 @@ class MarkOutcome:
     """What happened for one person (None: the school)."""
 
     person: Person | None
+    who: str  # how the person (or the school) is named in messages
     step_id: str
     recorded: bool  # an event was appended
     before: StepState | None  # the state before
@@ -134,7 +134,7 @@ def record(
             allowed = {s.id for s in profile_of(person).steps(catalog)} | set(extra_steps(catalog, person))
             if step_id not in allowed:
                 raise DataError(VIEW["step-not-for-person"].format(
-                    step=step_id, who=describe_person(person)))
+                    step=step_id, who=store.describe(person)))
     before = _states(store, catalog, school, subjects, step_id)
     to_write: list[NewEvent] = []
     for person in subjects:
@@ -151,8 +151,9 @@ def record(
         key = person.id if person else None
         event = by_subject.get(key)
         state_after = after.get(key)
+        who = store.describe(person) if person else VIEW["school-title"].format(school=school.name)
         outcomes.append(MarkOutcome(
-            person, step_id, event is not None, before.get(key), state_after,
+            person, who, step_id, event is not None, before.get(key), state_after,
             effective=event is None or (state_after is not None and state_after.event_id == event.id),
         ))
     return outcomes, old_id
@@ -173,12 +174,12 @@ def _states(store: Store, catalog, school: School, subjects, step_id: str) -> di
     return {pid: state for (pid, sid), state in folded.items() if sid == step_id}
 
 
-def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str, school_name: str) -> list[str]:
+def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str) -> list[str]:
     """Russian lines for the terminal: what was recorded, skipped, or overridden by a later event."""
     lines = []
     for outcome in outcomes:
         step = catalog.steps.get(outcome.step_id) or catalog.org_steps[outcome.step_id]
-        who = describe_person(outcome.person) if outcome.person else VIEW["school-title"].format(school=school_name)
+        who = outcome.who
         when = _when(outcome.after if outcome.recorded else outcome.before)
         if not outcome.recorded:
             key = "already-unmarked" if action == UNDONE else "already-marked"
@@ -198,10 +199,3 @@ def _when(state: StepState | None) -> str:
     text = state.at.strftime("%d.%m.%Y") if state.at.time() == dt.time() else state.at.strftime("%d.%m.%Y %H:%M")
     return f"{text}, {state.recorded_by}" if state.recorded_by else text
 
-
-_ID_LIKE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-def looks_like_step(text: str) -> bool:
-    """Step ids are lower-case Latin with hyphens; names are not."""
-    return bool(_ID_LIKE.match(text))

@@ -18,7 +18,6 @@ from rich.text import Text
 from sferum_onboard.messages import TRACKING, TRACKING_VIEW as VIEW, count
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine, StepState
-from sferum_onboard.tracking.store import describe_person
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,12 +68,6 @@ def safe_cell(value):
 
 
 # --- status ------------------------------------------------------------------------
-
-
-def person_title(person: Person | None, school_name: str) -> str:
-    if person is None:
-        return VIEW["school-title"].format(school=school_name)
-    return describe_person(person)
 
 
 def role_title(role: str) -> str:

@@ -173,12 +173,18 @@ def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def describe_person(person: Person) -> str:
-    """«#12 Иванова Мария Петровна, родитель (7А, 5Б)»: enough to tell namesakes apart."""
+def describe_person(person: Person, child_classes: Iterable[str] = ()) -> str:
+    """«#12 Иванова Мария Петровна, родитель (7А, 5Б)»: enough to tell namesakes apart.
+
+    A parent's classes are their children's: pass them as `child_classes`
+    (`Store.describe` does).
+    """
     role = TRACKING["role-titles"].get(person.role, person.role)
     if person.role == "teacher" and person.class_leader:
         role = TRACKING["role-titles"]["class_leader"]
     where = [person.class_name] if person.class_name else list(person.led_classes)
+    if person.role == "parent":
+        where = sorted(set(child_classes), key=class_sort_key)
     extra = f" ({', '.join(where)})" if where else ""
     inactive = TRACKING["inactive-mark"] if not person.active else ""
     return f"#{person.id} {person.full_name}, {role}{extra}{inactive}"
@@ -474,7 +480,7 @@ class Store:
             return found[0]
         if found:
             error = AmbiguousError(TRACKING["person-ambiguous"].format(query=query, n=len(found)))
-            error.problems = [describe_person(p) for p in found[:20]]
+            error.problems = [self.describe(p) for p in found[:20]]
             error.candidates = found
             raise error
         error = NotFoundError(TRACKING["person-unknown"].format(query=query))
@@ -495,7 +501,17 @@ class Store:
         ids = [key for _, _, key in best]
         with self._read() as conn:
             by_id = {p.id: p for p in _load_people(conn, _school_id(school), ids=ids)}
-        return [TRACKING["maybe"].format(who=describe_person(by_id[i])) for i in ids if i in by_id]
+        return [TRACKING["maybe"].format(who=self.describe(by_id[i])) for i in ids if i in by_id]
+
+    def describe(self, person: Person) -> str:
+        """`describe_person` with a parent's classes looked up from their children."""
+        if person.role != "parent" or not person.children:
+            return describe_person(person)
+        with self._read() as conn:
+            found = conn.execute(sa.select(classes.c.name).select_from(
+                people.join(classes, classes.c.id == people.c.class_id)).where(
+                people.c.id.in_(list(person.children)))).scalars().all()
+        return describe_person(person, found)
 
     def add_person(
         self,
@@ -909,6 +925,7 @@ def _load_people(conn: Connection, school_id: int, ids: Iterable[int] | None = N
         sa.select(people, classes.c.name.label("class_name"))
         .select_from(people.outerjoin(classes, classes.c.id == people.c.class_id))
         .where(people.c.school_id == school_id)
+        .order_by(people.c.id)
     )
     if ids is not None:
         rows = []
