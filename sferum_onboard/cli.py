@@ -164,6 +164,64 @@ def schema(name: str) -> None:
 
 # --- site (issue: guide site) ----------------------------------------------
 
+
+def _private_dirs() -> list[Path]:
+    """Folders that hold a store: the site may not be built into them."""
+    from sferum_onboard.tracking.paths import data_dir, is_url, store_target
+
+    found = [data_dir()]
+    target = store_target()
+    if not is_url(target):
+        found.append(Path(target).expanduser().parent)
+    return found
+
+
+@cli.command()
+@project_option
+@click.option("-d", "--site-dir", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Куда собрать сайт (по умолчанию — site_dir из mkdocs.yml, то есть site/).")
+@reports_errors
+def build(project: Path, site_dir: Path | None) -> None:
+    """Собрать сайт инструкций: проверка, страницы чек-листов, MkDocs, поиск.
+
+    Пример: sferum-onboard build -d public
+    """
+    from sferum_onboard.messages import SITE
+    from sferum_onboard.site.build import STAGES, build_site
+
+    stages = list(STAGES)
+
+    def progress(stage: str) -> None:
+        click.echo(f"[{stages.index(stage) + 1}/{len(stages)}] {STAGES[stage]}…", err=True)
+
+    result = build_site(project, site_dir, progress=progress, private_dirs=_private_dirs())
+    click.echo(SITE["built"].format(pages=count(result.pages, "страница", "страницы", "страниц"),
+                                    site=_shown(result.site_dir)))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path) + os.sep
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@project_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="АДРЕС:ПОРТ",
+              help="Адрес, на котором показать сайт.")
+@click.option("--open", "open_browser", is_flag=True, help="Открыть сайт в браузере.")
+@reports_errors
+def serve(project: Path, dev_addr: str, open_browser: bool) -> None:
+    """Показать сайт на этом компьютере и пересобирать его при каждой правке.
+
+    Пример: sferum-onboard serve, затем откройте http://127.0.0.1:8000/
+    """
+    from sferum_onboard.site.build import serve_site
+
+    serve_site(project, dev_addr, open_in_browser=open_browser)
+
+
 # --- tracking (issue: per-person tracking) ---------------------------------
 
 _DB_META = "sferum_onboard.db"
