@@ -504,4 +504,322 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
     _console().print(render.progress_view(result, title))
 
 
+# --- tracking: roster import/list, class sheet, demo school -------------------
+
+
+@cli.group(name="roster")
+def roster_group() -> None:
+    """Списки школы: загрузка из XLSX или CSV и просмотр.
+
+    Пример: sferum-onboard roster import ученики.xlsx --dry-run
+    """
+
+
+def _import_school(store, school_name: str | None, project: Path, dry_run: bool):
+    """The school a roster goes to: named, the only one, or (in an empty store) the site's school."""
+    from sferum_onboard.errors import NotFoundError
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.tracking.model import School
+
+    if school_name is None:
+        if store.schools():
+            return store.school()
+        try:
+            settings = _catalog(project).settings
+        except SferumError:
+            settings = None
+        if settings is None or not settings.school_name:
+            raise NotFoundError(VIEW["no-school"])
+        school_name = settings.school_name
+    try:
+        return store.school(school_name)
+    except SferumError:
+        if dry_run:  # nothing may be written, not even the school
+            return School(0, " ".join(school_name.split()))
+        return store.get_or_create_school(school_name)
+
+
+def _progress_bar(label: str):
+    """A rich progress bar on stderr (shown on a terminal only) and its callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    console = Console(file=click.get_text_stream("stderr"))
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+                   console=console, transient=True, disable=not console.is_terminal)
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total or None)
+
+    return bar, update
+
+
+@roster_group.command(name="import")
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["pupils", "parents", "staff"]),
+              help="Вид списка: ученики, родители, сотрудники; по умолчанию — по заголовку.")
+@click.option("--dry-run", "dry_run", is_flag=True, help="Показать, что изменится, ничего не записывая.")
+@click.option("--skip-invalid", "skip_invalid", is_flag=True,
+              help="Загрузить остальных, пропустив строки с ошибками (без флага при любой ошибке ничего не пишется).")
+@click.option("--deactivate-missing", "deactivate_missing", is_flag=True,
+              help="Отметить выбывшими тех, кого нет в этом (полном) списке.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project, db, school_name) -> None:
+    """Загрузить список учеников, родителей или сотрудников (XLSX или CSV).
+
+    Всё или ничего: при ошибке в любой строке ничего не записывается.
+    Повторная загрузка того же файла ничего не меняет; переведённый ученик
+    переводится, а не дублируется.
+
+    Пример: sferum-onboard roster import 7А.xlsx --dry-run
+    """
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.tracking import importplan, rosterview
+    from sferum_onboard.tracking.roster import read_roster
+
+    big = file.is_file() and file.stat().st_size > 512 * 1024
+    bar, update = _progress_bar(VIEW["reading"].format(file=file.name))
+    with bar:
+        roster = read_roster(file, kind, progress=update if big else None)
+    click.echo(rosterview.file_line(roster))
+    click.echo(VIEW["read"].format(people=rosterview.people_count(len(roster.people)), rows=roster.rows_read))
+    with open_store(db) as store:
+        school = _import_school(store, school_name, project, dry_run)
+        if school.id:
+            plan = store.plan_import(school, roster, deactivate_missing)
+        else:
+            plan = importplan.plan_roster(school, [], roster, deactivate_missing)
+        problems = list(roster.problems) + list(plan.problems)
+        if problems:
+            click.echo(VIEW["problems-title"], err=True)
+            for problem in sorted(problems):
+                click.echo(f"  {problem}", err=True)
+            if not skip_invalid:
+                click.echo(VIEW["refused"].format(problems=count(len(problems), "ошибка", "ошибки", "ошибок")),
+                           err=True)
+                sys.exit(1)
+            click.echo(VIEW["skipped"].format(n=len(problems)), err=True)
+        names = {}
+        if plan.kind == "parents" and school.id:
+            names = {p.id: f"{p.full_name} ({p.class_name})" for p in store.people(school, role="pupil", active=None)}
+        if not dry_run and plan.changes_anything:
+            bar, update = _progress_bar(VIEW["writing"])
+            with bar:
+                plan = store.apply_import(plan, skip_invalid=skip_invalid, progress=update if big else None)
+        for line in rosterview.plan_lines(plan, dry_run, names):
+            click.echo(line)
+        if dry_run:
+            click.echo(VIEW["dry-run"])
+        elif plan.changes_anything:
+            click.echo(VIEW["written"].format(target=store.display_target, school=school.name))
+        else:
+            click.echo(VIEW["nothing-to-write"])
+
+
+@roster_group.command(name="list")
+@click.option("--class", "class_name", metavar="КЛАСС", help="Только этот класс (ученики, их родители, классный руководитель).")
+@click.option("--role", type=click.Choice(["administrator", "teacher", "class_leader", "specialist", "pupil", "parent"]),
+              help="Только эта роль.")
+@click.option("--all", "include_inactive", is_flag=True, help="Показать и выбывших.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table — для людей; json и csv — для программ и таблиц.")
+@db_option
+@school_option
+@reports_errors
+def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> None:
+    """Показать, кто есть в базе: код, ФИО, роль, класс, отметки.
+
+    Пример: sferum-onboard roster list --class 7А --role parent
+    """
+    from rich.table import Table
+
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.tracking import render, rosterview
+
+    with open_store(db) as store:
+        school = store.school(school_name)
+        if class_name is not None:
+            class_name = store.get_class(school, class_name).name
+        people = store.people(school, role=role, class_name=class_name, active=None if include_inactive else True)
+        class_of = {p.id: p.class_name for p in store.people(school, role="pupil", active=None)}
+    if fmt == "json":
+        click.echo(json.dumps([rosterview.person_dict(p, class_of) for p in people], ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        click.echo(render.csv_text(rosterview.csv_rows(people, class_of)), nl=False)
+        return
+    if not people:
+        click.echo(VIEW["list-empty"])
+        return
+    table = Table(title=VIEW["list-title"].format(school=school.name, people=rosterview.people_count(len(people))))
+    for column in VIEW["list-columns"]:
+        table.add_column(column, overflow="fold")
+    for row in rosterview.table_rows(people, class_of):
+        table.add_row(*row)
+    _console().print(table)
+
+
+@cli.group(name="sheet")
+def sheet_group() -> None:
+    """Лист класса для классного руководителя: выгрузить в XLSX и загрузить отметки обратно.
+
+    Пример: sferum-onboard sheet export --class 7А -o 7А.xlsx
+    """
+
+
+@sheet_group.command(name="export")
+@click.option("--class", "class_name", metavar="КЛАСС", required=True, help="Класс, например 7А.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="ФАЙЛ", help="Куда записать; по умолчанию «КЛАСС.xlsx» в текущей папке.")
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def sheet_export(class_name, output, force, project, db, school_name) -> None:
+    """Выгрузить лист класса: ученики и родители, столбец на каждый шаг их чек-листа.
+
+    Пример: sferum-onboard sheet export --class 7А -o 7А.xlsx
+    """
+    import datetime as dt
+
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.outputs import sheet
+    from sferum_onboard.outputs.report import check_output_dir
+
+    catalog = _catalog(project)
+    with open_store(db) as store:
+        school = store.school(school_name)
+        the_class = store.get_class(school, class_name)
+        output = output or Path(f"{the_class.name}.xlsx")
+        check_output_dir(output.resolve().parent, project)
+        if output.exists() and not force:
+            raise click.UsageError(VIEW["sheet-out-exists"].format(file=output))
+        last_event_id = store.last_event_id(school)
+        pupils = store.people(school, role="pupil", class_name=the_class.name)
+        parents = store.people(school, role="parent", class_name=the_class.name)
+        ids = [p.id for p in pupils + parents]
+        states = store.current_states(school, catalog, person_ids=ids)
+        in_class = {p.id: p.full_name for p in pupils}
+        children = {p.id: ", ".join(in_class[c] for c in p.children if c in in_class) for p in parents}
+        book = sheet.build_sheet(catalog, school, the_class.name, pupils, parents, states,
+                                 exported_at=dt.datetime.now().replace(microsecond=0),
+                                 last_event_id=last_event_id, children_names=children)
+    sheet.save_workbook(book, output)
+    click.echo(VIEW["sheet-written"].format(
+        class_name=the_class.name, file=output, pupils=count(len(pupils), "ученик", "ученика", "учеников"),
+        parents=count(len(parents), "родитель", "родителя", "родителей")))
+
+
+@sheet_group.command(name="import")
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--class", "class_name", metavar="КЛАСС", help="Проверить, что это лист этого класса.")
+@click.option("--dry-run", "dry_run", is_flag=True, help="Показать изменения, ничего не записывая.")
+@click.option("--skip-invalid", "skip_invalid", is_flag=True,
+              help="Записать остальное, пропустив непонятные ячейки и конфликты.")
+@click.option("--by", "by", metavar="ИМЯ", help="Кто вносит отметки; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, school_name) -> None:
+    """Загрузить отметки из листа класса: записываются только изменения.
+
+    Лист другого класса, другой школы или старой версии чек-листа не
+    принимается. Если шаг после выгрузки отметили в другом месте иначе,
+    это конфликт: он показывается, а не угадывается.
+
+    Пример: sferum-onboard sheet import 7А.xlsx
+    """
+    import datetime as dt
+    import getpass
+
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.outputs import sheet
+    from sferum_onboard.tracking.progress import fold_events
+    from sferum_onboard.tracking.store import NewEvent
+
+    catalog = _catalog(project)
+    data = sheet.read_sheet(file)
+    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER") or getpass.getuser()
+    with open_store(db) as store:
+        school = store.school(school_name if school_name is not None else
+                              (data.meta.school if len(store.schools()) > 1 else None))
+        sheet.check_sheet(data, catalog, school, class_name)
+        ids = sorted({m.person_id for m in data.marks})
+        known = {p.id: p for p in store.people(school, active=None, ids=ids)} if ids else {}
+        history = store.events(school, person_ids=ids) if ids else []
+        exported = fold_events([e for e in history if e.id <= data.meta.last_event_id], catalog)
+        current = fold_events(history, catalog)
+        touched = {(e.person_id, catalog.current_id(e.step_id) or e.step_id)
+                   for e in history if e.id > data.meta.last_event_id}
+        diff = sheet.diff_sheet(data, exported, current, touched, known, now=dt.datetime.now().replace(microsecond=0))
+        if diff.problems:
+            click.echo(VIEW["sheet-problems"], err=True)
+            for problem in sorted(diff.problems):
+                click.echo(f"  {problem}", err=True)
+        if diff.conflicts:
+            click.echo(VIEW["sheet-conflicts"], err=True)
+            for problem in sorted(diff.conflicts):
+                click.echo(f"  {problem}", err=True)
+        blocked = len(diff.problems) + len(diff.conflicts)
+        if blocked and not skip_invalid:
+            what = ", ".join(filter(None, (
+                count(len(diff.problems), "ошибка", "ошибки", "ошибок") if diff.problems else "",
+                count(len(diff.conflicts), "конфликт", "конфликта", "конфликтов") if diff.conflicts else "")))
+            click.echo(VIEW["sheet-refused"].format(what=what), err=True)
+            sys.exit(1)
+        if not diff.changes:
+            click.echo(VIEW["sheet-nothing"])
+            return
+        click.echo(VIEW["sheet-changes"].format(n=len(diff.changes)))
+        for change in diff.changes:
+            step = catalog.steps[change.step_id].title if change.step_id in catalog.steps else change.step_id
+            what = VIEW["sheet-actions"][change.action].format(date=change.at.strftime("%d.%m.%Y"))
+            click.echo(VIEW["sheet-change"].format(name=known[change.person_id].full_name, step=step, what=what))
+        if dry_run:
+            click.echo(VIEW["sheet-dry-run"])
+            return
+        store.append_events([
+            NewEvent(school.id, c.person_id, c.step_id, c.action, c.at, recorded_by, "sheet",
+                     c.note or f"{file.name}") for c in diff.changes], return_events=False)
+    click.echo(VIEW["sheet-recorded"].format(changes=sheet.summary(diff)))
+
+
+@cli.command()
+@project_option
+@db_option
+@reports_errors
+def demo(project, db) -> None:
+    """Загрузить вымышленную демо-школу (с прогрессом за первую четверть).
+
+    Повторный запуск ничего не меняет.
+
+    Пример: sferum-onboard demo --db build/demo.sqlite
+    """
+    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.tracking.demo import load_demo
+
+    catalog = _catalog(project)
+    if db and "://" not in db:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    with open_store(db) as store:
+        result = load_demo(store, catalog)
+        target = store.display_target
+    click.echo(VIEW["demo-loaded" if result.loaded else "demo-already"].format(school=result.school.name, target=target))
+    click.echo(VIEW["demo-summary"].format(
+        classes=count(result.classes, "класс", "класса", "классов"),
+        staff=count(result.staff, "сотрудник", "сотрудника", "сотрудников"),
+        leaders=count(result.class_leaders, "классный руководитель", "классных руководителя", "классных руководителей"),
+        specialists=count(result.specialists, "специалист", "специалиста", "специалистов"),
+        pupils=count(result.pupils, "ученик", "ученика", "учеников"),
+        parents=count(result.parents, "родитель", "родителя", "родителей"),
+        events=count(result.events, "отметка", "отметки", "отметок")))
+    click.echo(VIEW["demo-next"].format(db=f" --db {db}" if db else ""))
+
+
 # --- outputs (issue: reports, kits, reminders) ----------------------------
