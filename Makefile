@@ -11,6 +11,8 @@ DEMO_DB := build/demo.sqlite
 all: $(STAMP)
 	$(BIN)/sferum-onboard validate .
 	$(BIN)/sferum-onboard build
+	$(BIN)/sferum-onboard demo --db $(DEMO_DB)
+	$(BIN)/sferum-onboard progress --db $(DEMO_DB)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
