@@ -262,9 +262,8 @@ def _console():
     """A rich console on click's stdout; wide enough for tables when not a terminal."""
     from rich.console import Console
 
-    stream = click.get_text_stream("stdout")
-    width = None if stream.isatty() else int(os.environ.get("COLUMNS", "120"))
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 
 def _catalog(project: Path):
@@ -544,7 +543,7 @@ def _progress_bar(label: str):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    console = Console(file=click.get_text_stream("stderr"))
+    console = Console(file=sys.stderr)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                    console=console, transient=True, disable=not console.is_terminal)
     task = bar.add_task(label, total=None)

@@ -424,17 +424,20 @@ class Store:
         returns active and inactive people.
         """
         with self._read() as conn:
-            found = _load_people(conn, _school_id(school), ids=ids)
+            everyone = _load_people(conn, _school_id(school), ids=ids)
+            if class_name is not None and ids is not None:
+                everyone_pupils = _load_people(conn, _school_id(school))
+            else:
+                everyone_pupils = everyone
+        found = everyone
         if role is not None:
             found = [p for p in found if _has_role(p, role)]
         if active is not None:
             found = [p for p in found if p.active == active]
         if class_name is not None:
             wanted = normalise_class(class_name) or class_name
-            pupils_in = {p.id for p in found if p.class_name == wanted}
-            if role not in (None, "pupil"):
-                with self._read() as conn:
-                    pupils_in = {p.id for p in _load_people(conn, _school_id(school)) if p.class_name == wanted}
+            # A parent belongs to a class through an active child there (as progress counts them).
+            pupils_in = {p.id for p in everyone_pupils if p.role == "pupil" and p.active and p.class_name == wanted}
             found = [p for p in found if p.class_name == wanted or wanted in p.led_classes
                      or (p.role == "parent" and pupils_in.intersection(p.children))]
         return sorted(found, key=lambda p: (class_sort_key(p.class_name or (p.led_classes or (None,))[0]),
@@ -763,20 +766,19 @@ class Store:
         return _progress_from_rows(catalog, people_rows, state_rows, by, wanted_class)
 
     # --- compact reads for reports (outputs/report.py) ----------------------
-    def state_rows(self, school: School | int, catalog=None, *, as_of=None) -> list[tuple[int, str, str]]:
-        """(person_id, current step id, action) per state of a school's people: the rule of
-        `current_states` without building an object per row, for reports over millions of events."""
+    def state_rows(self, school: School | int | None, catalog=None, *, as_of=None) -> list[tuple[int, str, str]]:
+        """(person_id, current step id, action) per state of a school's people (None: every school's):
+        the rule of `current_states` without an object per row, for reports over millions of events."""
         with self._read() as conn:
             source = _state_source(conn, catalog, as_of)
-            query = (
-                sa.select(source.c.person_id, source.c.step_id, source.c.action)
-                .select_from(people.join(source, source.c.person_id == people.c.id))
-                .where(people.c.school_id == _school_id(school))
-            )
+            query = sa.select(source.c.person_id, source.c.step_id, source.c.action)
+            if school is not None:
+                query = query.select_from(people.join(source, source.c.person_id == people.c.id)).where(
+                    people.c.school_id == _school_id(school))
             return [tuple(row) for row in conn.execute(query)]
 
     def first_done(
-        self, school: School | int, step_ids: Iterable[str], catalog=None, *, as_of=None,
+        self, school: School | int | None, step_ids: Iterable[str], catalog=None, *, as_of=None,
     ) -> list[tuple[int, str, dt.datetime]]:
         """(person_id, current step id, first "done") for these steps (current ids; their old ids
         are followed), for burn-up charts: one indexed aggregate instead of loading the log."""
@@ -788,10 +790,11 @@ class Store:
         step = _step_case(events.c.step_id, catalog)
         query = (
             sa.select(events.c.person_id, step.label("step_id"), sa.func.min(events.c.at))
-            .where(events.c.school_id == _school_id(school), events.c.person_id.is_not(None),
-                   events.c.action == DONE, events.c.step_id.in_(stored_ids))
+            .where(events.c.person_id.is_not(None), events.c.action == DONE, events.c.step_id.in_(stored_ids))
             .group_by(events.c.person_id, step)
         )
+        if school is not None:
+            query = query.where(events.c.school_id == _school_id(school))
         if as_of is not None:
             query = query.where(events.c.at <= as_of_limit(as_of))
         with self._read() as conn:
