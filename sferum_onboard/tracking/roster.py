@@ -184,7 +184,7 @@ def _sniff_delimiter(label: str, lines: list[str], kind: str | None) -> str:
     # glued into one cell, the file uses some other delimiter.
     for number, line in enumerate(lines, 1):
         words = fold(line)
-        if ("фио" in words.replace(".", "") or "фамилия" in words) and len(line.split()) > 1:
+        if ("фио" in words.replace(".", "") or "фамилия" in words) and len(_WORD.findall(line)) > 1:
             sample = line.strip()[:60]
             raise DataError(ROSTER["wrong-delimiter"].format(file=label, row=number, sample=sample))
     raise DataError(ROSTER["no-header"].format(file=label, rows=HEADER_SCAN_ROWS))
@@ -383,6 +383,7 @@ def _title_class(text: str) -> str | None:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+")
 _LOOKALIKE = str.maketrans("AaBCcEeHKMOoPpTXxyY", "АаВСсЕеНКМОоРрТХхуУ")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN = re.compile(r"[A-Za-z]")
