@@ -756,7 +756,8 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
         current = fold_events(history, catalog)
         touched = {(e.person_id, catalog.current_id(e.step_id) or e.step_id)
                    for e in history if e.id > data.meta.last_event_id}
-        diff = sheet.diff_sheet(data, exported, current, touched, known, now=dt.datetime.now().replace(microsecond=0))
+        diff = sheet.diff_sheet(data, exported, current, touched, known, now=dt.datetime.now().replace(microsecond=0),
+                                titles={s.id: s.title for s in catalog.steps.values()})
         if diff.problems:
             click.echo(VIEW["sheet-problems"], err=True)
             for problem in sorted(diff.problems):

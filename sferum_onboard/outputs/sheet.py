@@ -478,6 +478,7 @@ def diff_sheet(
     known_people: Mapping[int, Person],
     *,
     now: dt.datetime,
+    titles: Mapping[str, str] | None = None,
 ) -> SheetDiff:
     """What recording the sheet means, cell by cell.
 
@@ -506,7 +507,7 @@ def diff_sheet(
             continue
         if key in touched:
             conflicts.append(Problem(mark.location, "sheet-conflict", SHEET["conflict-" + mark.state].format(
-                name=person.full_name, step=mark.step_id, when=now_state.at.strftime("%d.%m.%Y %H:%M"),
+                name=person.full_name, step=(titles or {}).get(mark.step_id, mark.step_id), when=now_state.at.strftime("%d.%m.%Y %H:%M"),
                 by=f", {now_state.recorded_by}" if getattr(now_state, "recorded_by", None) else "",
                 state=SHEET["state-" + after])))
             continue
