@@ -313,6 +313,26 @@ def test_funnel_milestones_follow_the_path_for_each_staff_role():
     assert admin == ["installed", "logged_in", "joined"]
 
 
+@pytest.mark.parametrize("role, grade", [("pupil", None), ("pupil", 2), ("pupil", 7), ("parent", None)])
+def test_funnel_milestones_follow_the_path_for_families(role, grade):
+    """Pupils (both variants) and parents pass the whole funnel, and each counts as active at the end."""
+    steps = catalog().steps_for_person(role, grade=grade)
+    milestones = [s.milestone for s in steps if s.milestone]
+    assert milestones == ["installed", "logged_in", "joined", "first_chat", "first_call"], (role, grade, milestones)
+    assert steps[-1].id == f"{role}-active"
+
+
+def test_grades_1_to_4_go_with_a_parent_and_the_parent_goes_after_the_child():
+    cat = catalog()
+    young = cat.steps_for_person("pupil", grade=3)
+    assert {c.id for c in cat.checklists_for_role("pupil", 3)} == {"pupil-primary"}
+    own = [s for s in young if s.location.file.endswith("pupil-primary.yml")]
+    assert own and all(s.helper == "parent" for s in own), [s.id for s in own if s.helper != "parent"]
+    parent = [s.id for s in cat.steps_for_person("parent")]
+    assert parent.index("parent-child-first") < parent.index("parent-join-class")
+    assert "parent-child-first" in cat.steps["parent-join-class"].depends_on
+
+
 # --- the checkers fail on bad input ---------------------------------------------------------
 
 GOOD_SECTION = """\
