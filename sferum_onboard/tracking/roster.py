@@ -384,6 +384,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+")
+_UPPER_RUN = re.compile(r"[А-ЯЁA-Z]{2}")
+_HYPHEN_SPACES = re.compile(r"\s*-\s*")
 _LOOKALIKE = str.maketrans("AaBCcEeHKMOoPpTXxyY", "АаВСсЕеНКМОоРрТХхуУ")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -404,18 +406,23 @@ def clean(text: str) -> str:
 
 def normalise_name(text: str) -> str:
     """«ИВАНОВА  мария» → «Иванова Мария»; Latin look-alike letters in Russian words fixed."""
-    text = clean(text)
-    text = re.sub(r"\s*-\s*", "-", text) if "-" in text else text
-    words = []
-    for word in text.split(" "):
-        if _LATIN.search(word) and _CYRILLIC.search(word):
-            word = word.translate(_LOOKALIKE)
-        words.append(word)
+    return _normalise_clean_name(clean(text))
+
+
+def _normalise_clean_name(text: str) -> str:
+    if " -" in text or "- " in text:
+        text = _HYPHEN_SPACES.sub("-", text)
+    if _LATIN.search(text) and _CYRILLIC.search(text):
+        text = " ".join(w.translate(_LOOKALIKE) if _LATIN.search(w) and _CYRILLIC.search(w) else w
+                        for w in text.split(" "))
+    if text.islower():
+        return " ".join(_title(w) for w in text.split(" "))
     # Surnames in capitals («ИВАНОВ Иван») are a convention of official lists, not part of the name;
     # a lower-case word inside a capitalised name («Мамед оглы», «де») is kept as written.
-    lower = all(w.islower() for w in words if _CYRILLIC.search(w) or _LATIN.search(w))
-    return " ".join(_title(w) if (w.isupper() and len(w) > 1 and not _DIGIT.search(w)) or lower else w
-                    for w in words)
+    if _UPPER_RUN.search(text):
+        return " ".join(_title(w) if w.isupper() and len(w) > 1 and not _DIGIT.search(w) else w
+                        for w in text.split(" "))
+    return text
 
 
 def _title(word: str) -> str:
@@ -466,6 +473,13 @@ def is_specialist(position: str | None) -> bool:
 # --- reading rows ------------------------------------------------------------------
 
 
+class _Row(dict):
+    """Cleaned cells of one row by column; a column the row does not reach (or None) is empty."""
+
+    def __missing__(self, key) -> str:
+        return ""
+
+
 @dataclass
 class _Slot:
     """A parent's name and contact columns (a list may have a mother and a father)."""
@@ -483,6 +497,7 @@ class _Reader:
         self.people: list[RosterPerson] = []
         self.rows_read = 0
         self._seen: dict[tuple, int] = {}  # duplicate key → index in self.people
+        self._classes: dict[str, str | None] = {}  # class cells repeat: normalise each spelling once
         self._done = 0
 
     def read(self, path: Path, tables: list[_Table], encoding: str | None, delimiter: str | None) -> Roster:
@@ -570,6 +585,7 @@ class _Reader:
         position_col, subjects_col = first("position", None), first("subjects", None)
         led_col, taught_col, role_col = first("led", None), first("taught", None), first("role", None)
         section_class = None
+        first_name_col = slots[0].name[0] if slots[0].name else None
         count = 0
         for number, cells in rows:
             self._done += 1
@@ -582,12 +598,11 @@ class _Reader:
                 if len(filled) == 1 and (normalise_class(filled[0]) or _title_class(filled[0])):
                     section_class = normalise_class(filled[0]) or _title_class(filled[0])
                     continue
-            values = {i: clean(cells[i]) for i in used if i < width}
+            values = _Row((i, clean(cells[i])) for i in used if i < width)
             if not any(values.values()):
                 continue  # a blank row, or a pre-numbered empty row of a template
-            cell = (lambda i: values.get(i, "") if i is not None else "")
-            first_text = fold(cell(slots[0].name[0]) if slots[0].name else "")
-            if first_text.startswith(_FOOTERS):
+            cell = values.__getitem__
+            if cell(first_name_col).casefold().startswith(_FOOTERS):
                 continue
             count += 1
             self.rows_read += 1
@@ -610,7 +625,8 @@ class _Reader:
         self.problems.append(Problem(Location(self.label, row, column), code, ROSTER[code].format(**fields)))
 
     def _name(self, row: int, columns: list[int], cell, code_prefix: str = "name") -> str | None:
-        text = normalise_name(" ".join(cell(i) for i in columns if cell(i)))
+        text = _normalise_clean_name(cell(columns[0]) if len(columns) == 1 else
+                                     " ".join(cell(i) for i in columns if cell(i)))
         column = columns[0] if columns else None
         if not text or not _CYRILLIC.search(text) and not _LATIN.search(text):
             self._problem(row, column, "name-missing")
@@ -627,13 +643,17 @@ class _Reader:
         """(ok, class): ok is False when a problem was reported."""
         if not value:
             return True, None
-        found = normalise_class(value)
+        found = self._classes.get(value, "?")
+        if found == "?":
+            found = self._classes[value] = normalise_class(value)
         if found is None:
             self._problem(row, column, "class-invalid", value=value)
             return False, None
         return True, found
 
     def _contact(self, slot: _Slot, cell) -> str | None:
+        if len(slot.contact) < 2:
+            return cell(slot.contact[0]) or None if slot.contact else None
         values = [cell(i) for i in slot.contact if cell(i)]
         return ", ".join(dict.fromkeys(values)) or None
 
