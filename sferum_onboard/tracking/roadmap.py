@@ -29,7 +29,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog, OrgStep, Step, Target, TargetAudience
 from sferum_onboard.tracking.classes import grade_of
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Event, Person, School, SchoolClass
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass
 from sferum_onboard.tracking.progress import as_of_limit, class_sort_key, fold_events, profile_of
 
 PACE_WEEKS = 4
@@ -46,8 +46,8 @@ class Mark(NamedTuple):
     """Where one person (or the school) stands on one step as of a date, to the day."""
 
     action: str  # the deciding event's action: DONE | UNDONE | NOT_APPLICABLE
-    day: dt.date  # when the deciding event happened
-    first_done: dt.date | None = None  # the first "done" up to the date
+    day: dt.date | None = None  # when the deciding event happened (when known)
+    first_done: dt.date | None = None  # the first "done" up to the date (for road-map steps)
 
     @property
     def done(self) -> bool:
@@ -58,7 +58,7 @@ class Mark(NamedTuple):
         return self.action == NOT_APPLICABLE
 
     @property
-    def done_since(self) -> dt.date:
+    def done_since(self) -> dt.date | None:
         return self.first_done or self.day
 
 
@@ -119,22 +119,83 @@ def situation_from_events(
                      classes, dict(marks), org, dict(retired))
 
 
+def marks_from_rows(
+    catalog: Catalog,
+    rows: Iterable[tuple[int, str, str]],
+    first_done: Mapping[tuple[int, str], dt.datetime | dt.date] | None = None,
+) -> tuple[dict[int, dict[str, Mark]], list[tuple[int, str]]]:
+    """Marks from compact (person id, current step id, action) rows, as the store reduces them.
+
+    Returns the marks and the (person id, step id) pairs done on steps the
+    catalog no longer has. Marks without a date are shared: a million rows
+    make a few objects, not a million.
+    """
+    first_done = first_done or {}
+    shared = {action: Mark(action) for action in (DONE, NOT_APPLICABLE, UNDONE)}
+    known = set(catalog.steps)
+    marks: dict[int, dict[str, Mark]] = defaultdict(dict)
+    retired: list[tuple[int, str]] = []
+    days: dict = {}
+    for person_id, step_id, action in rows:
+        if step_id not in known:
+            if action == DONE:
+                retired.append((person_id, step_id))
+            continue
+        first = first_done.get((person_id, step_id)) if action == DONE else None
+        if first is None:
+            marks[person_id][step_id] = shared.get(action) or Mark(action)
+        else:
+            day = days.get(first)
+            if day is None:
+                day = days[first] = _day(first)
+            marks[person_id][step_id] = Mark(action, None, day)
+    return dict(marks), retired
+
+
+def retired_counts(retired: Iterable[tuple[int, str]], people: Iterable[Person]) -> dict[str, int]:
+    """Retired step id -> how many of these people had it done."""
+    ids = {p.id for p in people}
+    counted: dict[str, int] = defaultdict(int)
+    for person_id, step_id in retired:
+        if person_id in ids:
+            counted[step_id] += 1
+    return dict(sorted(counted.items()))
+
+
+def target_step_ids(catalog: Catalog) -> frozenset[str]:
+    """The current ids of every road-map target's steps: the ones burn-up charts need dates for."""
+    if catalog.roadmap is None:
+        return frozenset()
+    return frozenset(filter(None, (catalog.current_id(s) for t in catalog.roadmap.targets for s in t.steps)))
+
+
 # --- who follows what ---------------------------------------------------------
 
 
 class Plans:
-    """The steps each kind of person follows; 100,000 people are only a few dozen kinds."""
+    """The steps each person follows, worked out once per kind of person (100,000 people are
+    a few dozen kinds) and remembered per person, since every table asks again."""
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self._steps: dict = {}
+        self._by_profile: dict = {}
+        self._by_person: dict[int, tuple] = {}
+
+    def _entry(self, person: Person) -> tuple:
+        entry = self._by_person.get(person.id)
+        if entry is None:
+            profile = profile_of(person)
+            steps = self._by_profile.get(profile)
+            if steps is None:
+                steps = self._by_profile[profile] = profile.steps(self.catalog)
+            entry = self._by_person[person.id] = (profile, steps)
+        return entry
 
     def steps(self, person: Person) -> tuple[Step, ...]:
-        profile = profile_of(person)
-        steps = self._steps.get(profile)
-        if steps is None:
-            steps = self._steps[profile] = profile.steps(self.catalog)
-        return steps
+        return self._entry(person)[1]
+
+    def profile(self, person: Person):
+        return self._entry(person)[0]
 
 
 def grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
@@ -236,7 +297,7 @@ def evaluate_target(
             not_applicable += 1
             continue
         counted += 1
-        finished = [m.done_since for m in required if m is not None and m.done]
+        finished = [m.done_since or as_of for m in required if m is not None and m.done]
         if finished and not (need_all and len(finished) < len(required)):
             done_days.append(max(finished) if need_all else min(finished))
     done_days.sort()
@@ -400,7 +461,7 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
     result = []
     for person in situation.people:
         steps = plans.steps(person)
-        cache_key = (profile_of(person), grades[person.id])
+        cache_key = (plans.profile(person), grades[person.id])
         required = required_cache.get(cache_key)
         if required is None:
             required = required_cache[cache_key] = required_step_ids(catalog, person, grades[person.id])
