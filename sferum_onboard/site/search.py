@@ -23,6 +23,7 @@ from sferum_onboard.messages import SITE
 OUTPUT = "pagefind"
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE = ".headerlink, .so-print-only, .md-source-file, .so-step__next-badge, svg"
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 _YO = str.maketrans({"ё": "е", "Ё": "Е"})
 _TEXT = re.compile(r">([^<]+)<")
 
@@ -74,6 +75,9 @@ def build_search_index(site_dir: Path) -> SearchIndex:
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["нет подробностей"]
             raise SearchIndexError(SITE["pagefind-failed"].format(detail=detail[0]))
+        for unused in UNUSED:  # Pagefind's ready-made UIs: search.js is ours
+            for path in fresh.glob(unused):
+                path.unlink()
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(fresh, output)

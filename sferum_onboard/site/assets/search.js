@@ -1,9 +1,9 @@
 /* Site search over the Pagefind index (built by `sferum-onboard build` into pagefind/).
  *
- * Pagefind stems Russian, so «документов» finds «документы», and it loads
- * only the index chunks a query needs: nothing is downloaded until a reader
- * types. The index is built from text with ё folded to е, and so is the
- * query. Everything is fetched from this site: no other host.
+ * Pagefind stems Russian and loads only the index chunks a query needs:
+ * nothing is downloaded until a reader types. The index is built from text
+ * with ё folded to е, and so is the query; the query's endings are cut so
+ * that any word form finds the page. Everything is fetched from this site.
  * No dependencies; the button is added to Material's header.
  */
 (function () {
@@ -18,6 +18,62 @@
 
   function fold(text) {
     return text.replace(/ё/g, "е").replace(/Ё/g, "Е");
+  }
+
+  // How readers write names the guide spells otherwise.
+  var SYNONYMS = { "макс": "max", "максе": "max", "макса": "max", "вк": "vk", "вконтакте": "vk", "смска": "смс" };
+  // Inflection endings, longest first. Pagefind matches the start of indexed
+  // (stemmed) words, so cutting the ending off the query finds every form:
+  // «семейной» → «семейн» finds «семейная», «семейную». Stems keep ≥ 4 letters.
+  var ENDINGS = ("иями ями ами ией иям ием иях ого ему ому ими ыми его ете ите ешь ать ять ить еть уть " +
+    "ее ие ые ое ей ий ый ой ем им ым ом их ых ую юю ая яя ою ею ах ях ам ям ов ев ью ия ья ет ит ут ют ат ят " +
+    "ла ло ли а я о е ы и у ю ь й").split(" ");
+  var STOP = { "как": 1, "что": 1, "для": 1, "или": 1, "это": 1, "где": 1, "мне": 1, "меня": 1, "если": 1, "чтобы": 1 };
+
+  function stem(word) {
+    if (!/^[а-я]+$/.test(word)) return word;
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var ending = ENDINGS[i];
+      if (word.length - ending.length >= 4 && word.slice(-ending.length) === ending) {
+        return word.slice(0, -ending.length);
+      }
+    }
+    return word;
+  }
+
+  /* The words to look for: folded, without short and stop words, synonyms applied, endings cut. */
+  function terms(query) {
+    return fold(query.toLowerCase()).split(/[^0-9a-zа-я]+/).filter(function (word) {
+      return word.length > 2 || /^[0-9]+$/.test(word) || SYNONYMS[word];
+    }).map(function (word) { return SYNONYMS[word] || word; })
+      .filter(function (word) { return !STOP[word]; })
+      .map(stem);
+  }
+
+  /* All words first; when that finds little, pages with most of the words follow. */
+  function find(module, query) {
+    var words = terms(query);
+    if (!words.length) return Promise.resolve([]);
+    return module.search(words.join(" ")).then(function (all) {
+      var results = all.results.slice();
+      if (results.length >= 3 || words.length < 2) return results;
+      var seen = {};
+      results.forEach(function (r) { seen[r.id] = true; });
+      return Promise.all(words.map(function (word) { return module.search(word); })).then(function (each) {
+        var partial = {};
+        each.forEach(function (found) {
+          found.results.forEach(function (r) {
+            if (seen[r.id]) return;
+            var entry = partial[r.id] || (partial[r.id] = { result: r, words: 0, score: 0 });
+            entry.words += 1;
+            entry.score += r.score;
+          });
+        });
+        var extra = Object.keys(partial).map(function (id) { return partial[id]; });
+        extra.sort(function (a, b) { return b.words - a.words || b.score - a.score; });
+        return results.concat(extra.map(function (entry) { return entry.result; }));
+      });
+    });
   }
 
   function plural(n, one, few, many) {
@@ -140,6 +196,7 @@
       status.textContent = results.length
         ? "Найдено: " + results.length + " " + plural(results.length, "страница", "страницы", "страниц")
         : "По запросу «" + query + "» ничего не нашлось. Попробуйте другое слово или откройте раздел своей роли в меню.";
+      status.setAttribute("data-query", query); // which query the list shows (for tests and styles)
     }
 
     function run() {
@@ -148,9 +205,9 @@
       if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
       status.textContent = "Ищем…";
       load().then(function (module) {
-        return module.search(fold(query));
-      }).then(function (search) {
-        return Promise.all(search.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }));
+        return find(module, query);
+      }).then(function (results) {
+        return Promise.all(results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }));
       }).then(function (results) {
         if (mine === sequence) render(results, query);
       }).catch(function () {

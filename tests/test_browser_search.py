@@ -1,0 +1,139 @@
+"""Russian search, measured on the same query set for both routes, in real Chromium.
+
+The site ships Pagefind (stemming, ё folded to е, index chunks loaded on
+demand). For comparison the same generated docs are also built with
+Material's built-in search, as it comes and with the Russian stemmer in the
+pipeline, and asked the same questions through Material's own search box.
+The figures are printed; only the shipped route is held to a floor.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from sferum_onboard.site.build import load_mkdocs_config, run_mkdocs
+from tests.sitekit import REPO, LocalServer, guarded
+
+pytestmark = pytest.mark.browser
+
+QUERIES = yaml.safe_load((REPO / "tests" / "search_queries.yml").read_text("utf-8"))["queries"]
+FLOOR = 0.9  # share of queries whose expected page is in the top 3 (Pagefind)
+MATERIAL_VARIANTS = {
+    # As it comes with theme.language ru: lunr with Russian stop words, no stemmer.
+    "material-default": {"search": {}},
+    # Tuned: the lunr.ru stemmer on. Material appends a wildcard to each query
+    # term, and stemmed wildcard terms miss (measured worse than the default).
+    "material-stemmer": {"search": {"lang": ["ru"], "pipeline": ["stemmer", "stopWordFilter"]}},
+}
+
+
+def page_of(href: str, base: str) -> str:
+    path = unquote(urlsplit(href).path)
+    return path[len(urlsplit(base).path):] if path.startswith(urlsplit(base).path) else path.lstrip("/")
+
+
+def top_pages(hrefs: list[str], base: str, n: int = 3) -> list[str]:
+    pages: list[str] = []
+    for href in hrefs:
+        page = page_of(href, base)
+        if page not in pages:
+            pages.append(page)
+    return pages[:n]
+
+
+def pagefind_results(page, base: str, query: str) -> list[str]:
+    page.locator("#so-search-input").fill(query)
+    page.wait_for_function("q => document.querySelector('.so-search__status').dataset.query === q", arg=query)
+    hrefs = page.eval_on_selector_all(".so-search__result > a.so-search__link", "as => as.map(a => a.href)")
+    return top_pages(hrefs, base)
+
+
+def material_results(page, base: str, query: str) -> list[str]:
+    field = page.locator("input.md-search__input")
+    meta = ".md-search-result__meta"
+    field.fill("")
+    field.press("End")  # Material reads the query on keyup
+    page.wait_for_function(f"() => /Начните печатать/.test(document.querySelector('{meta}').textContent)")
+    field.fill(query)
+    field.press("End")
+    page.wait_for_function(
+        f"() => !/Начните печатать|Инициализация/.test(document.querySelector('{meta}').textContent)")
+    page.wait_for_timeout(100)  # Material renders the list right after the meta line
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "as => as.map(a => a.href)")
+    return top_pages(hrefs, base)
+
+
+def hit_rate(ask, page, base: str) -> tuple[float, list[str]]:
+    misses = []
+    for item in QUERIES:
+        found = ask(page, base, item["query"])
+        if not any(expected in found for expected in item["expect"]):
+            misses.append(f"{item['query']!r}: {found} (ждали {item['expect']})")
+    return 1 - len(misses) / len(QUERIES), misses
+
+
+def test_query_set_is_realistic_and_large_enough():
+    assert len(QUERIES) >= 30
+    assert {q["who"] for q in QUERIES} >= {"parent", "pupil", "teacher", "administrator"}
+
+
+def test_every_expected_page_exists(shipped_site):
+    _, built = shipped_site
+    for item in QUERIES:
+        for expected in item["expect"]:
+            assert (built.site_dir / expected / "index.html").is_file(), expected
+
+
+def test_pagefind_finds_the_expected_pages(chromium, site_server, shipped_site):
+    guarded_page = guarded(chromium, site_server.url)
+    page = guarded_page.page
+    page.goto(site_server.url)
+    page.get_by_role("button", name="Поиск по инструкции").click()
+    rate, misses = hit_rate(pagefind_results, page, site_server.url)
+    fetched = sum(size for url, size in guarded_page.bytes.items() if "/pagefind/" in url)
+    total = shipped_site[1].search.bytes
+    print(f"\nPagefind: top-3 hit rate {rate:.0%} on {len(QUERIES)} queries; "
+          f"{fetched} bytes fetched for all of them (index on disk {total} bytes)")
+    for miss in misses:
+        print("  miss:", miss)
+    assert guarded_page.foreign == []
+    guarded_page.close()
+    assert rate >= FLOOR
+
+
+@pytest.fixture(scope="module")
+def material_sites(shipped_site, tmp_path_factory):
+    """The same generated docs built with Material's search instead of Pagefind."""
+    project, _ = shipped_site
+    sites = {}
+    for name, plugin in MATERIAL_VARIANTS.items():
+        site_dir = tmp_path_factory.mktemp(name)
+        config = load_mkdocs_config(project, site_dir, plugins=[plugin])
+        run_mkdocs(config)
+        sites[name] = site_dir
+    return sites
+
+
+@pytest.mark.parametrize("variant", list(MATERIAL_VARIANTS))
+def test_material_search_on_the_same_queries(chromium, material_sites, variant):
+    site_dir = material_sites[variant]
+    index = site_dir / "search" / "search_index.json"
+    assert json.loads(index.read_text("utf-8"))["docs"]
+    with LocalServer(site_dir) as server:
+        guarded_page = guarded(chromium, server.url)
+        page = guarded_page.page
+        page.goto(server.url)
+        page.locator("input.md-search__input").click()  # in the header on a wide screen
+        rate, misses = hit_rate(material_results, page, server.url)
+        print(f"\n{variant}: top-3 hit rate {rate:.0%} on {len(QUERIES)} queries; "
+              f"search_index.json {index.stat().st_size} bytes, fetched on every page load")
+        for miss in misses:
+            print("  miss:", miss)
+        assert guarded_page.foreign == []
+        guarded_page.close()
+    assert 0 <= rate <= 1
