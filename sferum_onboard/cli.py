@@ -823,3 +823,168 @@ def demo(project, db) -> None:
 
 
 # --- outputs (issue: reports, kits, reminders) ----------------------------
+
+ROLE_CHOICES = ["administrator", "teacher", "class_leader", "specialist", "pupil", "parent"]
+
+
+def output_option(func):
+    return click.option(
+        "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+        show_default=True, metavar="ПАПКА",
+        help="Куда записать (в ней будут ФИО: не внутри папки сайта).")(func)
+
+
+def _as_of_date(text: str | None):
+    from sferum_onboard.tracking.marking import parse_at
+
+    moment = parse_at(text)
+    return moment.date() if moment else None
+
+
+@cli.command(name="report")
+@output_option
+@click.option("--as-of", "as_of", metavar="ДАТА", help="Состояние на дату (2026-12-25); по умолчанию сегодня.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def report_command(out_dir: Path, as_of: str | None, project: Path, db: str | None, school_name: str | None) -> None:
+    """Записать отчёт по дорожной карте: report.html и report.xlsx.
+
+    Цели, графики, воронка, классы, кто отстаёт и кто поможет. Если в базе
+    несколько школ — сводка по району и отчёт каждой школы. В отчёте ФИО:
+    он не публикуется и не пишется в папку сайта.
+
+    Пример: sferum-onboard report -o отчёт --as-of 2026-12-25
+    """
+    from sferum_onboard.messages import REPORTS
+    from sferum_onboard.outputs import report as reports
+
+    catalog = _catalog(project)
+    day = _as_of_date(as_of)
+    reports.check_output_dir(out_dir, project)
+    with open_store(db) as store:
+        results = reports.evaluate_schools(store, catalog, school_name, as_of=day)
+    written = reports.write_reports(catalog, results, out_dir, project)
+    for path in written.files:
+        click.echo(REPORTS["written"].format(path=path))
+    if len(results) == 1:
+        for line in reports.target_lines(results[0]):
+            click.echo(line)
+    click.echo(REPORTS["private-banner"])
+
+
+@cli.command(name="kit")
+@click.option("--class", "class_name", metavar="КЛАСС", required=True, help="Класс, например 7А.")
+@output_option
+@click.option("--common", is_flag=True,
+              help="Одна общая памятка без имён (размножить для всех) вместо страницы на каждого родителя.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db: str | None,
+                school_name: str | None) -> None:
+    """Подготовить к родительскому собранию памятки с QR-кодами и лист отметок (A4).
+
+    На каждого родителя — страница с чек-листом, QR-кодом инструкции и
+    приглашения в чат класса (если сохранено: class set-link). Лист отметок
+    идёт в том же порядке, что таблица класса (sheet export).
+
+    Пример: sferum-onboard kit --class 7А -o собрание
+    """
+    from sferum_onboard.messages import REPORTS
+    from sferum_onboard.outputs import kit
+    from sferum_onboard.outputs.report import check_output_dir
+
+    catalog = _catalog(project)
+    check_output_dir(out_dir, project)
+    with open_store(db) as store:
+        school = store.school(school_name)
+        the_class = store.get_class(school, class_name)
+        pupils = store.people(school, role="pupil", class_name=the_class.name)
+        parents = store.people(school, role="parent", class_name=the_class.name)
+        leader = store.person(the_class.leader_id) if the_class.leader_id else None
+        marks = kit.kit_marks(store, catalog, school, parents)
+    built = kit.build_kit(catalog, school, the_class, pupils, parents, leader, marks, common=common)
+    files = kit.write_kit(built, out_dir, project)
+    for path in files:
+        click.echo(REPORTS["written"].format(path=path))
+    click.echo(REPORTS["kit-summary"].format(
+        class_name=the_class.name, parents=count(len(parents), "родитель", "родителя", "родителей"),
+        link=REPORTS["kit-link-yes"] if built.invite_link else REPORTS["kit-link-no"].format(class_name=the_class.name)))
+    if not any(p.suffix == ".pdf" for p in files):
+        click.echo(REPORTS["kit-no-pdf"])
+
+
+@cli.group(name="class")
+def class_group() -> None:
+    """Классы: ссылка-приглашение в чат класса (хранится только в базе).
+
+    Пример: sferum-onboard class set-link 7А https://…
+    """
+
+
+@class_group.command(name="set-link")
+@click.argument("class_name", metavar="КЛАСС")
+@click.argument("url", metavar="ССЫЛКА", required=False)
+@click.option("--clear", is_flag=True, help="Удалить сохранённую ссылку.")
+@db_option
+@school_option
+@reports_errors
+def class_set_link(class_name: str, url: str | None, clear: bool, db: str | None, school_name: str | None) -> None:
+    """Сохранить ссылку-приглашение в чат класса: её QR-код попадёт на памятки (kit).
+
+    Ссылка хранится только в базе учёта: на сайт и в отчёты она не попадает.
+
+    Пример: sferum-onboard class set-link 7А https://max.ru/join/…
+    """
+    from sferum_onboard.messages import REPORTS
+    from sferum_onboard.outputs.kit import check_invite_link
+
+    if clear == bool(url):
+        raise click.UsageError(REPORTS["link-usage"])
+    link = None if clear else check_invite_link(url)
+    with open_store(db) as store:
+        school = store.school(school_name)
+        the_class = store.set_invite_link(school, class_name, link)
+    click.echo(REPORTS["link-cleared" if clear else "link-saved"].format(class_name=the_class.name))
+
+
+@cli.command(name="remind")
+@click.option("--class", "class_name", metavar="КЛАСС", help="Только этот класс (ученики, их родители, классный руководитель).")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), help="Только эта роль.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
+              help="text — прочитать и скопировать; csv — для рассылки слиянием.")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def remind_command(class_name, role, fmt, project, db, school_name) -> None:
+    """Напоминания отстающим: следующий шаг, ссылка на инструкцию и вежливое сообщение.
+
+    Каждое сообщение — для личного чата с одним человеком: в нём нет других имён.
+
+    Пример: sferum-onboard remind --class 7А --role parent
+    """
+    from sferum_onboard.messages import REPORTS
+    from sferum_onboard.outputs import remind
+    from sferum_onboard.outputs.report import load_situations
+    from sferum_onboard.tracking.roadmap import evaluate_school
+
+    catalog = _catalog(project)
+    with open_store(db) as store:
+        school = store.school(school_name)
+        if class_name is not None:
+            class_name = store.get_class(school, class_name).name
+        situation = load_situations(store, catalog, [school])[0]
+    items = remind.reminders(catalog, evaluate_school(catalog, situation), class_name, role)
+    if fmt == "csv":
+        click.echo(remind.as_csv(items), nl=False)
+        return
+    if not items:
+        click.echo(REPORTS["remind-none"])
+        return
+    click.echo(REPORTS["remind-title"].format(people=count(len(items), "человек", "человека", "человек")))
+    click.echo()
+    click.echo(remind.as_text(items), nl=False)

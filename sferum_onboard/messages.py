@@ -191,6 +191,19 @@ REPORTS = {
     "no-roadmap": "дорожная карта не задана (site_config/roadmap.yml): в отчёте не будет целей",
     "no-site-url": "в site_config/site.yml не задан site_url: без него не построить ссылки на инструкции",
     "no-parent-checklist": "в каталоге нет основного чек-листа родителя",
+    "written": "Записано: {path}",
+    "target-line": "«{title}»: {value} (цель {target} к {due}) — {status}",
+    "kit-summary": "Памятки для {class_name}: {parents}; {link}.",
+    "kit-link-yes": "с QR-кодом приглашения в чат класса",
+    "kit-link-no": "без QR-кода приглашения (сохраните ссылку: sferum-onboard class set-link {class_name} ССЫЛКА)",
+    "kit-no-pdf": "PDF не записан: для него установите WeasyPrint (pip install 'sferum-onboard[pdf]'); "
+                  "HTML печатается из браузера на A4.",
+    "link-usage": "укажите ссылку или --clear (но не то и другое)",
+    "link-saved": "Ссылка-приглашение класса {class_name} сохранена в базе учёта (на сайт она не попадает); "
+                  "её QR-код будет на памятках: sferum-onboard kit --class {class_name}",
+    "link-cleared": "Ссылка-приглашение класса {class_name} удалена из базы учёта.",
+    "remind-title": "Напоминания: {people}. Каждое сообщение — в личный чат этому человеку.",
+    "remind-none": "Напоминать некому: все сделали обязательные шаги.",
 }
 
 

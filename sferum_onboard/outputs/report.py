@@ -169,6 +169,15 @@ ROLE_ORDER = {"administrator": 0, "teacher": 1, "pupil": 2, "parent": 3}
 STAFF_SECTION = "Сотрудники"
 
 
+def target_lines(result: roadmap.SchoolResult) -> list[str]:
+    """One line per target for the terminal: «…»: 80 % (цель 80 % к 31.05.2027) — выполнено."""
+    return [
+        REPORTS["target-line"].format(title=r.target.title, value=pct(r.value), target=pct(r.target.target),
+                                      due=date_text(r.target.due), status=status_text(r))
+        for r in result.targets
+    ]
+
+
 # --- rows both outputs show ----------------------------------------------------------
 
 
@@ -385,7 +394,7 @@ def school_folder(school_id: int, name: str) -> str:
     return f"{school_id:02d}-{slug}"
 
 
-def _write_private(path: Path, data: bytes | str) -> Path:
+def write_private(path: Path, data: bytes | str) -> Path:
     """Write a file readable by the owner only (it holds names), atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
@@ -416,14 +425,14 @@ def write_reports(
     views = [report_view(catalog, r, generated) for r in results]
     files: list[Path] = []
     if len(views) == 1:
-        files.append(_write_private(out_dir / "report.html", render_school_html(views[0])))
-        files.append(_write_private(out_dir / "report.xlsx", xlsx_report.school_workbook(views[0])))
+        files.append(write_private(out_dir / "report.html", render_school_html(views[0])))
+        files.append(write_private(out_dir / "report.xlsx", xlsx_report.school_workbook(views[0])))
         return Written(tuple(files), tuple(views))
     folders = [school_folder(v.result.school.id, v.school_name) for v in views]
     as_of = results[0].as_of if results else dt.date.today()
-    files.append(_write_private(out_dir / "district.html", render_district_html(catalog, views, folders, as_of)))
-    files.append(_write_private(out_dir / "district.xlsx", xlsx_report.district_workbook(catalog, views, folders)))
+    files.append(write_private(out_dir / "district.html", render_district_html(catalog, views, folders, as_of)))
+    files.append(write_private(out_dir / "district.xlsx", xlsx_report.district_workbook(catalog, views, folders)))
     for view, folder in zip(views, folders):
-        files.append(_write_private(out_dir / folder / "report.html", render_school_html(view)))
-        files.append(_write_private(out_dir / folder / "report.xlsx", xlsx_report.school_workbook(view)))
+        files.append(write_private(out_dir / folder / "report.html", render_school_html(view)))
+        files.append(write_private(out_dir / folder / "report.xlsx", xlsx_report.school_workbook(view)))
     return Written(tuple(files), tuple(views))

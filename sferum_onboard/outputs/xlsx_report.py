@@ -32,8 +32,8 @@ from sferum_onboard.outputs.report import (
     ReportView, audience_text, date_text, group_title, status_text,
 )
 from sferum_onboard.tracking import roadmap
+from sferum_onboard.tracking.render import FORMULA_STARTS
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT = "0.0%"
 DATE = "DD.MM.YYYY"
 BOLD = Font(bold=True)
