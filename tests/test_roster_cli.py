@@ -84,7 +84,7 @@ def test_a_bad_row_means_nothing_is_written_unless_skip_invalid(tmp_path, db):
         "Строки с ошибками:\n"
         f"  {path}:5:2: «Сидоров»: нужны хотя бы фамилия и имя\n"
         f"  {path}:6:3: «15В» — не название класса (ожидается, например, «7А» или «11Б»)\n"
-        "Ничего не записано: 2 ошибки. Исправьте их или добавьте --skip-invalid, чтобы загрузить остальных.\n")
+        "Ничего не записано: 2 ошибки. Исправьте список или добавьте --skip-invalid, чтобы загрузить остальных.\n")
     assert stored_people(db) == 0
     skipped = run("roster", "import", path, "--skip-invalid", db=db)
     assert skipped.exit_code == 0, skipped.output

@@ -128,17 +128,27 @@ class _Names:
         self.rng = rng
         self.used: set[str] = set()
 
-    def person(self, female: bool, surname: str | None = None) -> str:
+    def person(self, female: bool, surname: str | None = None, first: str | None = None,
+               father: str | None = None) -> str:
+        """A new name; a family's surname, a father's own first name and a child's father are kept when given."""
         for attempt in range(1000):
-            # A family surname is kept while it can give a new name; then any surname will do.
+            # The family is kept while it can give a new name; then any surname will do.
             family = surname if surname and attempt < 50 else self.rng.choice(SURNAMES)
-            first = self.rng.choice(FEMALE if female else MALE)
-            patronymic = self.rng.choice(tuple(PATRONYMICS.values()))[1 if female else 0]
-            name = f"{_female(family) if female else family} {first} {patronymic}"
+            own = first if first and attempt < 50 else self.rng.choice(FEMALE if female else MALE)
+            dad = father if father and attempt < 50 else self.rng.choice(tuple(PATRONYMICS))
+            name = f"{_female(family) if female else family} {own} {PATRONYMICS[dad][1 if female else 0]}"
             if name not in self.used:
                 self.used.add(name)
                 return name
         raise RuntimeError("demo names exhausted")  # cannot happen with these lists
+
+
+@dataclass
+class _Family:
+    surname: str  # the male form
+    father: str  # the father's first name: the children's patronymic
+    mother_tracked: bool  # which parent the school's list names
+    children: list[tuple[str, str]]  # (name, class)
 
 
 def demo_rosters(seed: int = SEED) -> tuple[Roster, Roster, Roster]:
@@ -166,43 +176,34 @@ def demo_rosters(seed: int = SEED) -> tuple[Roster, Roster, Roster]:
                                   position="учитель", subjects=(subject,),
                                   classes_taught=_taught(rng, rng.choice(CLASSES[8:]))))
     pupils: list[RosterPerson] = []
-    families: list[tuple[str, bool, list[tuple[str, str]]]] = []  # (surname, mother?, children)
+    families: list[_Family] = []
     row = 1
     for class_name in CLASSES:
         for _ in range(rng.randint(*PUPILS_PER_CLASS)):
             # About one pupil in eight has a brother or sister in another class: one family, one household.
-            if families and rng.random() < 0.12:
-                surname, mother, children = rng.choice(families)
-                if any(c == class_name for _, c in children):
-                    surname, mother, children = None, None, None
-            else:
-                surname, mother, children = None, None, None
-            female = rng.random() < 0.5
-            name = names.person(female, surname)
+            family = rng.choice(families) if families and rng.random() < 0.12 else None
+            if family is not None and any(c == class_name for _, c in family.children):
+                family = None
+            if family is None:
+                family = _Family(rng.choice(SURNAMES), rng.choice(tuple(PATRONYMICS)), rng.random() < 0.8, [])
+                families.append(family)
+            name = names.person(rng.random() < 0.5, family.surname, father=family.father)
             pupils.append(RosterPerson(row := row + 1, "pupils", name, "pupil", class_name=class_name))
-            if children is not None:
-                children.append((name, class_name))
-            else:
-                families.append((name.split()[0] if not female else _male(name.split()[0]), rng.random() < 0.8,
-                                 [(name, class_name)]))
+            family.children.append((name, class_name))
     parents: list[RosterPerson] = []
     row = 1
-    for surname, mother, children in families:
-        name = names.person(mother, surname)
+    for family in families:
+        if family.mother_tracked:
+            name = names.person(True, family.surname)
+        else:
+            name = names.person(False, family.surname, first=family.father)
         phone = f"+7 9{rng.randint(0, 99):02d} {rng.randint(0, 999):03d}-{rng.randint(0, 99):02d}-{rng.randint(0, 99):02d}"
-        parents.append(RosterPerson(row := row + 1, "parents", name, "parent", children=tuple(children), contact=phone))
+        parents.append(RosterPerson(row := row + 1, "parents", name, "parent", children=tuple(family.children),
+                                    contact=phone))
     source = Path("demo")
     return (Roster(source / "staff", "staff", None, tuple(staff), ()),
             Roster(source / "pupils", "pupils", None, tuple(pupils), ()),
             Roster(source / "parents", "parents", None, tuple(parents), ()))
-
-
-def _male(surname: str) -> str:
-    if surname.endswith("ая"):
-        return surname[:-2] + "ий"
-    if surname.endswith(("ова", "ева", "ёва", "ина", "ына")):
-        return surname[:-1]
-    return surname
 
 
 def _taught(rng: random.Random, around: str) -> tuple[str, ...]:
@@ -237,8 +238,8 @@ def demo_events(catalog, staff: Roster, pupils: Roster, parents: Roster, seed: i
             share = shares_for(step.id, index)
             if rank >= share:
                 continue
-            if index:
-                day += dt.timedelta(days=rng.randint(0, spacing))
+            if index:  # the first steps are done at the meeting itself, the rest over the term
+                day += dt.timedelta(days=rng.randint(0, spacing if index > 3 else 1))
             events.append(DemoEvent(person_key, step.id, DONE, _at(day, rng), source_of(step.id), by))
 
     def falling(table):
