@@ -354,9 +354,6 @@ SHEET = {
     ),
     "instructions-steps": "Шаги: {audience}",
     # reading a returned sheet; {file} is the file's name
-    "file-missing": "{file}: файл не найден",
-    "file-unreadable": "{file}: не удаётся прочитать файл ({reason})",
-    "file-empty": "{file}: файл пуст",
     "xlsx-encrypted": "{file}: книга защищена паролем; снимите пароль в Excel и сохраните файл заново",
     "xlsx-broken": "{file}: книга Excel повреждена или обрезана, прочитать её нельзя; выгрузите лист заново (sferum-onboard sheet export)",
     "not-sheet": "{file}: это не лист класса, выгруженный командой sferum-onboard sheet export (нет служебных данных выгрузки)",

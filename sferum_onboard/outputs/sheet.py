@@ -16,7 +16,6 @@ import io
 import os
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -25,6 +24,7 @@ from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import SHEET, count
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
+from sferum_onboard.tracking.roster import is_encrypted_office, read_file
 
 FORMAT = "sferum-onboard class sheet"
 FORMAT_VERSION = 1
@@ -303,24 +303,14 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
 
     path = Path(path)
     label = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(SHEET["file-missing"].format(file=label)) from None
-    except OSError as error:
-        raise DataError(SHEET["file-unreadable"].format(file=label, reason=error.strerror or error)) from None
-    if not data.strip():
-        raise DataError(SHEET["file-empty"].format(file=label))
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        key = "xlsx-encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "not-sheet"
-        raise DataError(SHEET[key].format(file=label))
+    data = read_file(path)
+    if is_encrypted_office(data):
+        raise DataError(SHEET["xlsx-encrypted"].format(file=label))
     if not data.startswith(b"PK"):
         raise DataError(SHEET["not-sheet"].format(file=label))
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError):
-        raise DataError(SHEET["xlsx-broken"].format(file=label)) from None
-    except Exception:  # XML errors of a cut or hand-made file
+    except Exception:  # BadZipFile, KeyError, XML errors: a cut or hand-made file
         raise DataError(SHEET["xlsx-broken"].format(file=label)) from None
     meta = _read_meta(book, label)
     today = today or dt.date.today()

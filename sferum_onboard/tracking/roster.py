@@ -77,7 +77,7 @@ def read_roster(path: Path, kind: str | None = None, progress: ProgressCallback 
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise DataError(ROSTER["kind-unknown"].format(kind=kind))
-    data = _read_bytes(path)
+    data = read_file(path)
     label = str(path)
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         tables, encoding, delimiter = _xlsx_tables(path, data), None, None
@@ -93,7 +93,8 @@ def read_roster(path: Path, kind: str | None = None, progress: ProgressCallback 
 # --- bytes, formats and encodings -----------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
+    """The bytes of a data file the user named; DataError when it is missing, a folder or empty."""
     name = path.name or str(path)
     if path.is_dir():
         raise DataError(ROSTER["file-dir"].format(file=name))
@@ -111,13 +112,17 @@ def _read_bytes(path: Path) -> bytes:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def is_encrypted_office(data: bytes) -> bool:
+    """A workbook saved with a password: an OLE compound file holding an "EncryptedPackage" stream
+    (the directory stores stream names in UTF-16LE)."""
+    return data.startswith(_OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
+
+
 def _refuse_binary(path: Path, data: bytes) -> None:
     """Office files that are not XLSX, and any other binary data, get a clear refusal."""
+    if is_encrypted_office(data):
+        raise DataError(ROSTER["xlsx-encrypted"].format(file=path))
     if data.startswith(_OLE_MAGIC):
-        # An encrypted XLSX is an OLE compound file holding an "EncryptedPackage" stream;
-        # the directory stores stream names in UTF-16LE.
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise DataError(ROSTER["xlsx-encrypted"].format(file=path))
         raise DataError(ROSTER["xls-legacy"].format(file=path))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 text with a BOM (Excel's «Текст Юникод»)
