@@ -206,11 +206,11 @@ def _xlsx_tables(path: Path, data: bytes) -> list[_Table]:
         if "xl/workbook.xml" not in names:
             raise DataError(ROSTER["binary"].format(file=path))
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
     except DataError:
         raise
     except Exception:  # zipfile.BadZipFile, KeyError, XML errors: a broken or cut file
         raise DataError(ROSTER["xlsx-broken"].format(file=path)) from None
-    sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or book.worksheets
     tables = []
     for ws in sheets:
         label = str(path) if len(sheets) == 1 else f"{path}[{ws.title}]"
