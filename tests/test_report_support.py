@@ -168,3 +168,85 @@ class SchoolBuilder:
     def marks(self, person, step_ids, day):
         for step_id in step_ids:
             self.mark(person, step_id, day)
+
+
+def into_store(store, builder: SchoolBuilder):
+    """Put a built school into a real store (through the ordinary roster import) with its events.
+
+    Returns the stored school and a map from the builder's person ids to the store's.
+    """
+    from sferum_onboard.tracking.roster import Roster, RosterPerson
+    from sferum_onboard.tracking.store import NewEvent
+
+    school = store.get_or_create_school(builder.school.name)
+    by_id = {p.id: p for p in builder.people}
+    rows = {"staff": [], "pupils": [], "parents": []}
+    for person in builder.people:
+        if person.role in ("teacher", "administrator"):
+            kind, extra = "staff", dict(position=person.position, specialist=person.specialist,
+                                        led_classes=person.led_classes)
+        elif person.role == "pupil":
+            kind, extra = "pupils", dict(class_name=person.class_name)
+        else:
+            kind, extra = "parents", dict(children=tuple((by_id[c].full_name, by_id[c].class_name)
+                                                         for c in person.children))
+        rows[kind].append(RosterPerson(len(rows[kind]) + 2, kind, person.full_name, person.role,
+                                       contact=person.contact, **extra))
+    for kind in ("staff", "pupils", "parents"):
+        if rows[kind]:
+            roster = Roster(Path(f"{kind}.csv"), kind, "utf-8", tuple(rows[kind]), ())
+            store.apply_import(store.plan_import(school, roster))
+    stored = {(p.role, p.full_name): p.id for p in store.people(school, active=None)}
+    ids = {p.id: stored[(p.role, " ".join(p.full_name.split()))] for p in builder.people}
+    for school_class in builder.classes.values():
+        if school_class.invite_link:
+            store.set_invite_link(school, school_class.name, school_class.invite_link)
+    if builder.events:
+        store.append_events([
+            NewEvent(school.id, ids[e.person_id] if e.person_id else None, e.step_id, e.action, e.at,
+                     e.recorded_by, e.source) for e in builder.events], return_events=False)
+    return school, ids
+
+
+REPO = Path(__file__).resolve().parent.parent
+SEPTEMBER = dt.date(2026, 9, 1)
+
+
+def small_school(school_id: int = 1, name: str = "МБОУ СОШ № 7", nasty: bool = True) -> SchoolBuilder:
+    """Two classes with their class leaders, staff, pupils and parents, on the shipped catalog's steps.
+
+    A pupil and a parent carry hostile names (markup and a spreadsheet formula)
+    when `nasty` is set; a mother has children in both classes.
+    """
+    b = SchoolBuilder(School(school_id, name))
+    admin = b.person("Админова Анна Петровна", "administrator", position="заместитель директора")
+    lead_7a = b.person("Петрова Мария Ивановна", "teacher", class_leader=True, led_classes=("7А",),
+                       contact="+7 900 111-22-33")
+    lead_2b = b.person("Сидорова Ольга Павловна", "teacher", class_leader=True, led_classes=("2Б",))
+    b.person("Психологова Ирина Олеговна", "teacher", specialist=True, position="педагог-психолог")
+    teacher = b.person("Физиков Пётр Ильич", "teacher")
+    pupils_7a = [b.person(f"Ученик{i} Иван Петрович", "pupil", class_name="7А") for i in range(4)]
+    pupils_2b = [b.person(f"Малыш{i} Лев Олегович", "pupil", class_name="2Б") for i in range(3)]
+    if nasty:
+        pupils_7a.append(b.person(NASTY_NAME, "pupil", class_name="7А"))
+    mother = b.person("Мамина Анна Сергеевна", "parent", children=(pupils_7a[0].id, pupils_2b[0].id),
+                      contact="+7 900 000-00-01")
+    parents = [b.person(f"Родитель{i} Олег Иванович", "parent", children=(p.id,))
+               for i, p in enumerate(pupils_7a[1:3] + pupils_2b[1:])]
+    if nasty:
+        parents.append(b.person(FORMULA_NAME, "parent", children=(pupils_7a[-1].id,)))
+    day = SEPTEMBER + dt.timedelta(days=2)
+    b.mark(None, "appoint-administrator", dt.date(2026, 8, 28))
+    for person in (admin, lead_7a, lead_2b, teacher):
+        b.marks(person, ["install-max", "login-max"], day)
+    for leader in (lead_7a, lead_2b):
+        b.marks(leader, ["join-organisation", "set-up-class-chats", "invite-pupils", "invite-parents"],
+                day + dt.timedelta(days=1))
+    b.marks(lead_7a, ["video-parent-meeting", "online-course"], dt.date(2026, 10, 20))
+    for pupil in pupils_7a[:3]:
+        b.marks(pupil, ["install-max", "login-max", "pupil-join-class"], dt.date(2026, 9, 10))
+    b.marks(pupils_7a[0], ["pupil-active"], dt.date(2026, 10, 1))
+    b.marks(mother, ["parent-child-first", "install-max", "login-max", "parent-join-class", "parent-active"],
+            dt.date(2026, 9, 12))
+    b.mark(parents[0], "install-max", dt.date(2026, 9, 12))
+    return b
