@@ -71,3 +71,35 @@ def garbage(path: Path, size: int = 4096) -> Path:
         out.append(state >> 16 & 0xFF)
     path.write_bytes(bytes(out))
     return path
+
+
+def with_shared_strings(path: Path, rich: dict[str, str] | None = None) -> Path:
+    """Rewrite a workbook's text cells into a shared-string table, as Excel saves them (openpyxl
+    writes inline strings). `rich` replaces some strings by raw `<si>` XML: runs, phonetic hints."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    strings: dict[str, int] = {}
+
+    def shared(match) -> str:
+        text = match.group(1)
+        return f't="s"><v>{strings.setdefault(text, len(strings))}</v>'
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(r't="inlineStr"><is><t[^>]*>(.*?)</t></is>', shared, data.decode()).encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            target.writestr(item, data)
+        items = "".join((rich or {}).get(text, f"<si><t>{text}</t></si>") for text in strings)
+        target.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                        f' count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>')
+    return path

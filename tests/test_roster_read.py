@@ -6,7 +6,7 @@ import pytest
 
 from sferum_onboard.errors import DataError
 from sferum_onboard.tracking.roster import normalise_name, parse_classes, read_roster
-from tests.rosterfiles import encrypted_xlsx, garbage, truncated_xlsx, write_csv, write_xlsx
+from tests.rosterfiles import encrypted_xlsx, garbage, truncated_xlsx, with_shared_strings, write_csv, write_xlsx
 
 PUPILS = [
     ["№", "ФИО обучающегося", "Класс", "Дата рождения"],
@@ -83,6 +83,12 @@ def _sheet_per_class(tmp):
     })
 
 
+def _excel_shared_strings(tmp):  # as Excel saves: a shared-string table, with rich-text runs and phonetic hints
+    rich = {"Петрова Алёна Сергеевна": "<si><r><t xml:space=\"preserve\">Петрова </t></r><r><rPr><b/></rPr>"
+                                      "<t>Алёна Сергеевна</t></r><rPh sb=\"0\" eb=\"1\"><t>ペ</t></rPh></si>"}
+    return with_shared_strings(write_xlsx(tmp / "r.xlsx", PUPILS), rich)
+
+
 def _excel_sep_hint(tmp):
     path = write_csv(tmp / "r.csv", PUPILS, delimiter=",")
     path.write_bytes(b"sep=,\r\n" + path.read_bytes())
@@ -103,6 +109,7 @@ VARIANTS = {
     "class sections": (_sections, "cp1251", ";"),
     "a sheet per class": (_sheet_per_class, None, None),
     "Excel sep= line": (_excel_sep_hint, "utf-8", ","),
+    "XLSX with shared strings and rich text": (_excel_shared_strings, None, None),
 }
 
 

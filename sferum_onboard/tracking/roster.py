@@ -196,8 +196,6 @@ def _sniff_delimiter(label: str, lines: list[str], kind: str | None) -> str:
 
 
 def _xlsx_tables(path: Path, data: bytes) -> list[_Table]:
-    import openpyxl  # imported here: CSV users should not pay for it
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -205,7 +203,9 @@ def _xlsx_tables(path: Path, data: bytes) -> list[_Table]:
             raise DataError(ROSTER["ods"].format(file=path))
         if "xl/workbook.xml" not in names:
             raise DataError(ROSTER["binary"].format(file=path))
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
         sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
     except DataError:
         raise
@@ -216,6 +216,48 @@ def _xlsx_tables(path: Path, data: bytes) -> list[_Table]:
         label = str(path) if len(sheets) == 1 else f"{path}[{ws.title}]"
         tables.append(_Table(label, _sheet_rows(path, ws), ws.max_row or 0, normalise_class(ws.title)))
     return tables
+
+
+def _string_table(source) -> list[str]:
+    """Shared strings as openpyxl's `read_string_table` gives them (runs joined, phonetic hints left
+    out), without building a rich-text object per string: that is most of the time openpyxl takes
+    to open a large workbook saved by Excel."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    si, t, r = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag == si:
+            parts = []
+            for child in node:
+                if child.tag == r:
+                    child = child.find(t)
+                if child is not None and child.tag == t and child.text:
+                    parts.append(child.text)
+            strings.append("".join(parts).replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+def _workbook_reader():
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class WorkbookReader(ExcelReader):
+        """openpyxl's reader with the faster shared-string table above."""
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as source:
+                    self.shared_strings = _string_table(source)
+
+    return WorkbookReader
+
+
+def _WorkbookReader(*args, **kwargs):  # openpyxl is imported on first use: CSV users do not pay for it
+    return _workbook_reader()(*args, **kwargs)
 
 
 def _sheet_rows(path: Path, ws) -> Iterator[tuple[int, list[str]]]:
