@@ -17,6 +17,7 @@ CSV, databases) that someone dropped into content/.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import shutil
 from dataclasses import dataclass
@@ -85,8 +86,9 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
 
     for role in catalog.roles.values():
         add(pages.role_page(role.id), pages.render_role(catalog, role, titles))
+    qr = QrCache(build_dir / ".qr-cache")
     for checklist in catalog.checklists.values():
-        add(pages.checklist_page(checklist.id), pages.render_checklist(catalog, checklist, titles))
+        add(pages.checklist_page(checklist.id), pages.render_checklist(catalog, checklist, titles, qr))
     add(pages.STEPS_PAGE, pages.render_steps(catalog, titles))
     add(pages.ROADMAP_PAGE, pages.render_roadmap(catalog))
 
@@ -115,6 +117,22 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
         + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     ).encode("utf-8"))
     return GeneratedSite(docs_dir, config_file, tuple(generated), tuple(copied))
+
+
+class QrCache:
+    """QR codes by address, kept between builds: choosing the best mask costs ~7 ms a code."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, url: str) -> str:
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+        cached = self.folder / f"{key}.svg"
+        if cached.is_file():
+            return cached.read_text("utf-8")
+        svg = pages.qr_svg(url)
+        _write_if_changed(cached, svg.encode("utf-8"))
+        return svg
 
 
 def is_reserved(docs_path: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+from typing import Callable
 
 import segno
 
@@ -95,7 +96,8 @@ def home_checklist(catalog: Catalog, step_id: str, prefer: Checklist) -> Checkli
 # --- checklist page -------------------------------------------------------
 
 
-def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles) -> str:
+def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles,
+                     qr: Callable[[str], str] | None = None) -> str:
     page = checklist_page(checklist.id)
     steps = [catalog.steps[i] for i in checklist.step_ids]
     total = sum(s.minutes for s in steps)
@@ -139,7 +141,7 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     out.append("</ol>\n\n")
     out.append(
         '<div class="so-print-only so-print-footer" data-pagefind-ignore>'
-        f'<div class="so-print-footer__qr" aria-hidden="true">{qr_svg(address)}</div>'
+        f'<div class="so-print-footer__qr" aria-hidden="true">{(qr or qr_svg)(address)}</div>'
         f'<p>Инструкция с картинками и этот чек-лист в интернете:<br><strong>{_h(address)}</strong></p>'
         f'<p>Имя: ________________________________ Класс: ________</p>'
         '</div>\n'
