@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
-from sferum_onboard.tracking.store import NewEvent, Store
+from sferum_onboard.tracking.store import SCHEMA_REVISION, NewEvent, Store
 from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixtures)
 
 PROJECT = ["--project", str(TRACKING_PROJECT)]
@@ -211,8 +211,8 @@ def test_db_path(private_home, tmp_path, monkeypatch):
 
 def test_db_upgrade_and_backup(tmp_path):
     target = str(tmp_path / "s.sqlite")
-    assert run("db", "upgrade", "--db", target).output == "Схема базы обновлена: пустая → 0001.\n"
-    assert run("db", "upgrade", "--db", target).output == "Схема базы актуальна (0001).\n"
+    assert run("db", "upgrade", "--db", target).output == f"Схема базы обновлена: пустая → {SCHEMA_REVISION}.\n"
+    assert run("db", "upgrade", "--db", target).output == f"Схема базы актуальна ({SCHEMA_REVISION}).\n"
     result = run("db", "backup", str(tmp_path / "copy.sqlite"), "--db", target)
     assert result.output.startswith(f"Резервная копия записана: {tmp_path / 'copy.sqlite'} (")
     assert result.output.endswith(" КБ).\n")

@@ -248,3 +248,22 @@ def test_backup_onto_the_store_itself_is_refused(tmp_path):
     with Store.open(tmp_path / "s.sqlite") as opened:
         with pytest.raises(StoreError, match="копию нельзя записать поверх самой базы"):
             opened.backup(tmp_path / "s.sqlite")
+
+
+def test_an_older_store_is_migrated_on_open_and_keeps_its_data(store_url):
+    from alembic import command
+    from alembic.config import Config
+
+    engine = sa.create_engine(store_url if "://" in store_url else f"sqlite:///{store_url}")
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(paths.Path(__import__(
+            "sferum_onboard.tracking.store", fromlist=["x"]).__file__).with_name("migrations")))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(sa.text("INSERT INTO schools (id, name, created_at) VALUES (1, 'Старая школа', '2026-01-01')"))
+    engine.dispose()
+    with Store.open(store_url) as opened:
+        assert opened.revision() == SCHEMA_REVISION
+        assert [s.name for s in opened.schools()] == ["Старая школа"]
+        opened.add_person(opened.school(), "Иванов Пётр", "pupil", class_name="7А")

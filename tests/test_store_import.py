@@ -201,3 +201,11 @@ def test_progress_callback_sees_every_person(store, school):
     plan = store.plan_import(school, roster("pupils", *(pupil(i, f"Ученик {i}", "5А") for i in range(2, 12))))
     store.apply_import(plan, progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 10) and seen[-1] == (10, 10)
+
+
+def test_a_plan_made_before_someone_else_changed_the_school_is_replanned(store, school):
+    plan = store.plan_import(school, roster("pupils", pupil(2, "Иванов Пётр", "7А")))
+    store.add_person(school, "Иванов Пётр", "pupil", class_name="7А")  # another process got there first
+    applied = store.apply_import(plan)
+    assert counts(applied) == {"unchanged": 1}
+    assert len(store.people(school)) == 1

@@ -17,14 +17,18 @@ roster are listed and deactivated only when asked.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from sferum_onboard.errors import Location, Problem
 from sferum_onboard.messages import TRACKING
-from sferum_onboard.tracking.classes import normalise_class
+from sferum_onboard.tracking.classes import normalise_class as _normalise_class
 from sferum_onboard.tracking.model import Person, School
 from sferum_onboard.tracking.names import fold_name
+
+# Rosters repeat the same few dozen class names thousands of times.
+normalise_class = functools.lru_cache(maxsize=4096)(_normalise_class)
 
 KIND_ROLES = {"pupils": ("pupil",), "parents": ("parent",), "staff": ("teacher", "administrator")}
 ADD, MOVE, UPDATE, UNCHANGED = "add", "move", "update", "unchanged"
@@ -62,6 +66,7 @@ class ImportPlan:
     deactivate_missing: bool = False
     problems: tuple[Problem, ...] = ()
     roster: Any = field(default=None, repr=False, compare=False)
+    version: int | None = None  # the school's roster version the plan was made against
 
     def _of(self, action: str) -> tuple[PlannedPerson, ...]:
         return tuple(p for p in self.people if p.action == action)

@@ -22,6 +22,7 @@ one in `progress.fold_events`: latest `at`, then latest id.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -46,7 +47,7 @@ from sferum_onboard.tracking.progress import (
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
 
-SCHEMA_REVISION = "0001"  # the newest migration in tracking/migrations/versions
+SCHEMA_REVISION = "0002"  # the newest migration in tracking/migrations/versions
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 5_000
 _MIGRATION_LOCK = 5_318_008  # pg_advisory_xact_lock key: one process migrates at a time
@@ -61,6 +62,8 @@ schools = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Bumped by every change to the school's people, classes or households (0002).
+    sa.Column("roster_version", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("name", name="uq_schools_name"),
 )
 classes = sa.Table(
@@ -392,6 +395,7 @@ class Store:
                     raise DataError(TRACKING["leader-not-teacher"].format(id=person_id))
                 conn.execute(people.update().where(people.c.id == person_id).values(class_leader=True, updated_at=now()))
             conn.execute(classes.update().where(classes.c.id == item.id).values(leader_id=person_id))
+            _touch(conn, item.school_id)
         return self._class_by_id(item.id)
 
     def set_invite_link(self, school: School | int, class_name: str, url: str | None) -> SchoolClass:
@@ -551,7 +555,11 @@ class Store:
     def link_household(self, parent_id: int, pupil_id: int) -> None:
         """Link a parent to a pupil (a household); linking twice changes nothing."""
         with self._write() as conn:
+            school_id = conn.execute(sa.select(people.c.school_id).where(people.c.id == parent_id)).scalar()
+            if school_id is None:
+                raise NotFoundError(TRACKING["person-id-unknown"].format(id=parent_id))
             _link_households(conn, [(parent_id, pupil_id)])
+            _touch(conn, school_id)
 
     # --- roster import ------------------------------------------------------
     def plan_import(self, school: School | int, roster, deactivate_missing: bool = False) -> importplan.ImportPlan:
@@ -559,8 +567,10 @@ class Store:
         sid = _school_id(school)
         with self._read() as conn:
             the_school = _school_by_id(conn, sid)
+            version = _roster_version(conn, sid)
             stored = _load_people(conn, sid)
-        return importplan.plan_roster(the_school, stored, roster, deactivate_missing)
+        plan = importplan.plan_roster(the_school, stored, roster, deactivate_missing)
+        return dataclasses.replace(plan, version=version)
 
     def apply_import(
         self,
@@ -571,17 +581,21 @@ class Store:
     ) -> importplan.ImportPlan:
         """Carry out an import in ONE transaction: all of it lands, or nothing does.
 
-        The plan is recomputed under the write lock, so a change made by
-        someone else since `plan_import` is taken into account; the plan
-        actually applied is returned. Rows with problems refuse the whole
+        When the school's people changed since `plan_import` (its roster
+        version moved), the plan is recomputed under the write lock, so
+        nobody's change is lost or duplicated; the plan actually applied is
+        returned. Rows with problems refuse the whole
         import unless `skip_invalid`. `progress(done, total)` is called as
         people are written.
         """
         with self._write() as conn:
             if self.backend == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": plan.school.id})
-            stored = _load_people(conn, plan.school.id)
-            fresh = importplan.plan_roster(plan.school, stored, plan.roster, plan.deactivate_missing)
+            if plan.version is not None and plan.version == _roster_version(conn, plan.school.id):
+                fresh = plan
+            else:
+                stored = _load_people(conn, plan.school.id)
+                fresh = importplan.plan_roster(plan.school, stored, plan.roster, plan.deactivate_missing)
             if fresh.problems and not skip_invalid:
                 raise DataError(TRACKING["import-has-problems"].format(n=len(fresh.problems)), list(fresh.problems))
             _apply_plan(conn, fresh, progress)
@@ -613,13 +627,11 @@ class Store:
             return [] if return_events else 0
         with self._write() as conn:
             _check_people_in_schools(conn, rows)
-            ids: list[int] = []
-            for chunk in _chunks(rows):
-                ids.extend(_insert_returning_ids(conn, events, chunk))
-            _advance_step_state(conn, [dict(row, id=i) for row, i in zip(rows, ids) if row["person_id"] is not None])
+            ids = _insert_with_ids(conn, events, rows)
+            _advance_step_state(conn, [row for row in rows if row["person_id"] is not None])
         if not return_events:
             return len(ids)
-        return [_event(dict(row, id=i)) for row, i in zip(rows, ids)]
+        return [_event(row) for row in rows]
 
     def events(
         self,
@@ -915,6 +927,16 @@ def _role_clause(role: str | None) -> list:
     return [people.c.role == role]
 
 
+def _roster_version(conn: Connection, school_id: int) -> int:
+    return conn.execute(sa.select(schools.c.roster_version).where(schools.c.id == school_id)).scalar() or 0
+
+
+def _touch(conn: Connection, school_id: int) -> None:
+    """Note that the school's people, classes or households changed (plans made before are stale)."""
+    conn.execute(schools.update().where(schools.c.id == school_id)
+                 .values(roster_version=schools.c.roster_version + 1))
+
+
 def _school_by_id(conn: Connection, school_id: int) -> School:
     row = conn.execute(sa.select(schools.c.id, schools.c.name).where(schools.c.id == school_id)).first()
     if row is None:
@@ -924,8 +946,11 @@ def _school_by_id(conn: Connection, school_id: int) -> School:
 
 def _load_people(conn: Connection, school_id: int, ids: Iterable[int] | None = None) -> list[Person]:
     """People as model records, with their classes, leadership, teaching and children."""
+    columns = [people.c[name] for name in (
+        "id", "school_id", "full_name", "role", "class_leader", "specialist", "position", "subjects", "contact",
+        "active")]
     query = (
-        sa.select(people, classes.c.name.label("class_name"))
+        sa.select(*columns, classes.c.name.label("class_name"))
         .select_from(people.outerjoin(classes, classes.c.id == people.c.class_id))
         .where(people.c.school_id == school_id)
         .order_by(people.c.id)
@@ -1100,12 +1125,31 @@ def _progress_from_rows(catalog, people_rows, state_rows, by, only_class) -> Pro
 # --- writing -------------------------------------------------------------------
 
 
-def _insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
-    """Insert rows and return their new ids in the rows' order."""
-    if not rows:
+def _allocate_ids(conn: Connection, table: sa.Table, n: int) -> list[int]:
+    """n new ids for `table`, increasing, taken inside the current write transaction.
+
+    Inserting with ids known in advance lets a batch go in one executemany
+    (SQLite cannot return ids in order from a multi-row insert).
+    """
+    if n <= 0:
         return []
-    result = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in result]
+    if conn.dialect.name == "postgresql":
+        sequence = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
+        return sorted(conn.execute(sa.text("SELECT nextval(:s) FROM generate_series(1, :n)"),
+                                   {"s": sequence, "n": n}).scalars())
+    # SQLite: the writer holds the database lock (BEGIN IMMEDIATE), so no one else takes ids meanwhile.
+    top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def _insert_with_ids(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert rows with newly allocated ids; returns the ids in the rows' order."""
+    ids = _allocate_ids(conn, table, len(rows))
+    for row, new_id in zip(rows, ids):
+        row["id"] = new_id
+    for chunk in _chunks(rows, 20_000):
+        conn.execute(table.insert(), chunk)
+    return ids
 
 
 def _ensure_school(conn: Connection, name: str) -> School:
@@ -1124,7 +1168,8 @@ def _ensure_classes(conn: Connection, school_id: int, names: Iterable[str]) -> d
         sa.select(classes.c.name, classes.c.id).where(classes.c.school_id == school_id))}
     missing = [n for n in wanted if n not in known]
     if missing:
-        new_ids = _insert_returning_ids(conn, classes, [
+        _touch(conn, school_id)
+        new_ids = _insert_with_ids(conn, classes, [
             {"school_id": school_id, "name": n, "grade": grade_of(n), "leader_id": None, "invite_link": None}
             for n in missing])
         known.update(zip(missing, new_ids))
@@ -1148,9 +1193,10 @@ def _insert_people(conn: Connection, school_id: int, new_people: list[Person]) -
     stamp = now()
     ids: list[int] = []
     for chunk in _chunks(new_people):
-        ids.extend(_insert_returning_ids(conn, people, [_person_row(school_id, p, class_ids, stamp) for p in chunk]))
+        ids.extend(_insert_with_ids(conn, people, [_person_row(school_id, p, class_ids, stamp) for p in chunk]))
     with_ids = [(new_id, p) for new_id, p in zip(ids, new_people)]
     _write_relations(conn, school_id, with_ids, class_ids)
+    _touch(conn, school_id)
     return ids
 
 
@@ -1225,6 +1271,8 @@ def _apply_plan(conn: Connection, plan: importplan.ImportPlan, progress: Callabl
         done += len(chunk)
         if progress:
             progress(done, total)
+    if plan.changes_anything:
+        _touch(conn, school_id)
     counts = plan.counts()
     conn.execute(imports.insert().values(
         school_id=school_id, kind=plan.kind, source=plan.source, at=stamp, added=counts["added"],
