@@ -64,6 +64,11 @@ def _title_class_only(tmp):
     return write_csv(tmp / "r.csv", rows)
 
 
+def _comma_in_header(tmp):  # «Фамилия, имя, отчество» in a «;» file: the comma is not the delimiter
+    rows = [["Фамилия, имя, отчество", "Класс"], ["Иванов Иван Иванович", "7А"], ["Петрова Алёна Сергеевна", "7Б"]]
+    return write_csv(tmp / "r.csv", rows)
+
+
 def _merged_header(tmp):  # «ФИО» merged over «Фамилия | Имя | Отчество»
     rows = [["№", "ФИО", "", "", "Класс"], ["", "Фамилия", "Имя", "Отчество", ""],
             [1, "Иванов", "Иван", "Иванович", "7А"], [2, "Петрова", "Алёна", "Сергеевна", "7Б"]]
@@ -106,6 +111,7 @@ VARIANTS = {
     "Latin letters in class names": (_latin_class_letter, "utf-8", ";"),
     "class only in the title": (_title_class_only, "utf-8", ";", "7А"),
     "merged ФИО header": (_merged_header, None, None),
+    "a comma inside the header of a ; file": (_comma_in_header, "utf-8", ";"),
     "class sections": (_sections, "cp1251", ";"),
     "a sheet per class": (_sheet_per_class, None, None),
     "Excel sep= line": (_excel_sep_hint, "utf-8", ","),

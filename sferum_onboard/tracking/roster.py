@@ -177,12 +177,18 @@ def _csv_table(label: str, text: str, kind: str | None) -> tuple[_Table, str]:
 
 
 def _sniff_delimiter(label: str, lines: list[str], kind: str | None) -> str:
-    best, best_score = None, 0
+    best, best_score = None, (0, 0)
     for delimiter in (";", "\t", ","):
         sample = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
         found = _find_header([(i + 1, row) for i, row in enumerate(sample)], kind)
-        if found is not None and found.score > best_score:
-            best, best_score = delimiter, found.score
+        if found is None:
+            continue
+        # «Фамилия, имя, отчество;Класс» splits into a header on «,» too: the delimiter that
+        # also splits the rows under the header is the one the file uses.
+        split_rows = sum(1 for row in sample[found.data_start - 1:] if len(row) > 1)
+        score = (split_rows, found.score)
+        if score > best_score:
+            best, best_score = delimiter, score
     if best is not None:
         return best
     # No header with any of the usual delimiters: if a line reads like a header
