@@ -77,7 +77,8 @@ def _merged_header(tmp):  # «ФИО» merged over «Фамилия | Имя | �
 
 def _sections(tmp):  # a whole-school list with a row per class instead of a class column
     rows = [["№", "Фамилия, имя, отчество"], ["7 А класс"], [1, "Иванов Иван Иванович"], ["7Б"],
-            [1, "Петрова Алёна Сергеевна"], ["Итого: 2 человека"]]
+            ["№", "Фамилия, имя, отчество"], [1, "Петрова Алёна Сергеевна"], ["Итого: 2 человека"],
+            ["", "Классный руководитель ______ /Орлова Н. П./"]]
     return write_csv(tmp / "r.csv", rows, encoding="cp1251")
 
 

@@ -358,6 +358,7 @@ class _Header:
     columns: dict[int, tuple[str, str | None]]  # column index → (field, qualifier)
     score: int
     kind: str | None  # recognised from the columns
+    texts: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # cleaned header text → field
 
 
 def _detect_kind(columns: dict[int, tuple[str, str | None]]) -> str | None:
@@ -409,7 +410,8 @@ def _find_header(rows: Iterable[tuple[int, list[str]]], kind: str | None) -> _He
         detected = _detect_kind(columns)
         if detected is None:
             continue
-        return _Header(number, data_start, columns, len(columns), detected)
+        texts = {clean(cells[i]): found for i, found in columns.items() if i < len(cells)}
+        return _Header(number, data_start, columns, len(columns), detected, texts)
     return None
 
 
@@ -639,6 +641,7 @@ class _Reader:
         led_col, taught_col, role_col = first("led", None), first("taught", None), first("role", None)
         section_class = None
         first_name_col = slots[0].name[0] if slots[0].name else None
+        header_names = {text for text, (f, _) in header.texts.items() if f in ("name", "surname")}
         count = 0
         for number, cells in rows:
             self._done += 1
@@ -655,8 +658,9 @@ class _Reader:
             if not any(values.values()):
                 continue  # a blank row, or a pre-numbered empty row of a template
             cell = values.__getitem__
-            if cell(first_name_col).casefold().startswith(_FOOTERS):
-                continue
+            name_text = cell(first_name_col)
+            if name_text.casefold().startswith(_FOOTERS) or name_text in header_names:
+                continue  # «Итого», a signature line, or the header repeated on every printed page
             count += 1
             self.rows_read += 1
             class_value = cell(class_col)
