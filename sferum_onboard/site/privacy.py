@@ -69,7 +69,11 @@ def check_site_dir(site_dir: Path, project_root: Path, private_dirs: Iterable[Pa
             raise DataError(SITE["site-in-store"].format(site=site_dir, store=private))
         if site in private.parents:
             raise DataError(SITE["store-in-site"].format(site=site_dir, store=private))
-    for folder in [site, *site.parents]:
+    # A stray store near the site: in the site's folder and the folders above it, up to the project
+    # (or just the one above, for a site outside the project: /tmp and the like hold anyone's files).
+    inside = root in site.parents
+    above = [p for p in site.parents if inside and (p == root or root in p.parents)] if inside else [site.parent]
+    for folder in [site, *above]:
         for store in _stores_in(folder, recursive=False):
             raise DataError(SITE["site-in-store"].format(site=site_dir, store=folder)
                             if folder != site else
