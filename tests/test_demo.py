@@ -98,3 +98,19 @@ def test_progress_resembles_the_seed_schools_results(loaded):
 def test_every_event_names_a_step_of_the_catalog(loaded, catalog):
     _, _, _, _, _, events = loaded
     assert {e.step_id for e in events} <= set(catalog.steps) | set(catalog.org_steps)
+
+
+@pytest.mark.postgres
+def test_demo_on_postgres_loads_once():
+    from tests.storekit import fresh_postgres_schema
+
+    url, drop = fresh_postgres_schema()
+    try:
+        outputs = [CliRunner().invoke(cli, ["demo", "--db", url, "--project", str(REPO)]) for _ in range(2)]
+        assert [r.exit_code for r in outputs] == [0, 0], outputs[0].output
+        assert "уже есть" in outputs[1].output.splitlines()[0]
+        with Store.open(url) as store:
+            school = store.school()
+            assert len(store.people(school)) == sum(len(r.people) for r in demo.demo_rosters())
+    finally:
+        drop()
