@@ -356,11 +356,13 @@ def load_demo(store, catalog, seed: int = SEED) -> DemoResult:
 
     staff, pupils, parents = demo_rosters(seed)
     school = store.get_or_create_school(DEMO_SCHOOL)
-    # The roster import is idempotent by itself: the same lists again change nothing.
-    for roster in (pupils, staff, parents):
-        store.apply_import(store.plan_import(school, roster))
+    # A school with events is a loaded demo: leave it as it is (even if a newer version would
+    # generate other names). Without events, the import is idempotent by itself, so a load
+    # that was killed between the lists and the events is simply completed.
     loaded = store.last_event_id(school) == 0
     if loaded:
+        for roster in (pupils, staff, parents):
+            store.apply_import(store.plan_import(school, roster))
         ids = {}
         for person in store.people(school, active=None):
             key = person.full_name if person.role != "pupil" else f"{person.class_name} {person.full_name}"
