@@ -215,7 +215,7 @@ def _shown(path: Path) -> str:
 def serve(project: Path, dev_addr: str, open_browser: bool) -> None:
     """Показать сайт на этом компьютере и пересобирать его при каждой правке.
 
-    Пример: sferum-onboard serve, затем откройте http://127.0.0.1:8000/
+    Пример: sferum-onboard serve — и откройте адрес из строки «Serving on …».
     """
     from sferum_onboard.site.build import serve_site
 

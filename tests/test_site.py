@@ -410,3 +410,43 @@ def test_plugin_reports_content_errors(project, tmp_path):
     config = load_config(str(project / "mkdocs.yml"), plugins=["sferum-onboard"])
     with pytest.raises(PluginError, match="checklists/pupil.yml"):
         config.plugins.on_config(config)
+
+
+def test_serve_rebuilds_the_site_when_a_checklist_changes(project):
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # mkdocs serve mounts the site at site_url's path, as it will be published
+    url = f"http://127.0.0.1:{port}/sferum/checklists/parent/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "sferum_onboard", "serve", "--project", str(project),
+                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=env, cwd=project)
+
+    def page_when(condition) -> str:
+        for _ in range(240):  # up to a minute on a busy machine
+            try:
+                text = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+                if condition(text):
+                    return text
+            except OSError:
+                pass
+            if server.poll() is not None:
+                pytest.fail(server.stdout.read().decode("utf-8", "replace"))
+            time.sleep(0.25)
+        pytest.fail("сайт не обновился")
+
+    try:
+        assert "Чек-лист родителя" in page_when(lambda text: "so-checklist" in text)
+        checklist = project / "checklists" / "parent.yml"
+        checklist.write_text(checklist.read_text("utf-8").replace("title: Чек-лист родителя",
+                                                                  "title: Шаги для родителей"), "utf-8")
+        assert "Шаги для родителей" in page_when(lambda text: "Шаги для родителей" in text)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
