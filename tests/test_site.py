@@ -169,6 +169,14 @@ def test_minutes_read_in_russian(minutes, text):
     assert pages.minutes_text(minutes) == text
 
 
+@pytest.mark.parametrize("minutes, text", [
+    (1, "около 1 минуты"), (3, "около 3 минут"), (5, "около 5 минут"), (21, "около 21 минуты"),
+    (60, "около 1 часа"), (93, "около 1 часа 33 минут"), (141, "около 2 часов 21 минуты"),
+])
+def test_about_minutes_takes_the_genitive(minutes, text):
+    assert pages.about_minutes(minutes) == text
+
+
 # --- the content folder may not publish data or take generated paths --------
 
 

@@ -51,11 +51,24 @@ def step_box_id(checklist_id: str, step_id: str) -> str:
 
 
 def minutes_text(minutes: int) -> str:
+    """«5 минут», «1 час 30 минут»: for a table cell."""
     if minutes < 60:
         return count(minutes, "минута", "минуты", "минут")
     hours, rest = divmod(minutes, 60)
     text = count(hours, "час", "часа", "часов")
     return f"{text} {count(rest, 'минута', 'минуты', 'минут')}" if rest else text
+
+
+def about_minutes(minutes: int) -> str:
+    """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
+    def genitive(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
+
+    if minutes < 60:
+        return "около " + genitive(minutes, "минуты", "минут")
+    hours, rest = divmod(minutes, 60)
+    text = genitive(hours, "часа", "часов")
+    return f"около {text} {genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
 
 
 def _md(text: str) -> str:
@@ -68,8 +81,12 @@ def _h(text: str) -> str:
 
 
 def _front_matter(title: str, description: str) -> str:
+    """YAML front matter (written as JSON, which YAML reads): the page title and its meta description."""
+    text = " ".join(description.split())
+    if len(text) > 160:
+        text = text[:159].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return "---\n" + json.dumps({"title": title}, ensure_ascii=False)[1:-1] + "\n" + \
-        json.dumps({"description": " ".join(description.split())[:160]}, ensure_ascii=False)[1:-1] + "\n---\n\n"
+        json.dumps({"description": text}, ensure_ascii=False)[1:-1] + "\n---\n\n"
 
 
 # --- who sees which checklist --------------------------------------------
@@ -110,11 +127,13 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     out = [_front_matter(checklist.title, checklist.intro), f"# {_md(checklist.title)}\n\n", _md(checklist.intro), "\n\n"]
     out.append(
         f'<p class="so-summary">Для кого: {_h(audience)}. '
-        f'{_h(count(len(steps), "шаг", "шага", "шагов"))}, всего около {_h(minutes_text(total))}.</p>\n\n'
+        f'{_h(count(len(steps), "шаг", "шага", "шагов"))}, всего {_h(about_minutes(total))}.</p>\n\n'
     )
     if checklist.grades:
         out.append(f'<p class="so-summary">Для {checklist.grades[0]}–{checklist.grades[1]} классов: '
                    "ребёнку помогает взрослый.</p>\n\n")
+    out.append('<p class="so-print-only so-print-name">Имя: ______________________________ '
+               "Класс: ________ Дата: ____________</p>\n\n")
     out.append(
         '<div class="so-progress" data-so-progress hidden>'
         '<p class="so-progress__text" role="status" aria-live="polite"></p>'
@@ -143,7 +162,6 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
         '<div class="so-print-only so-print-footer" data-pagefind-ignore>'
         f'<div class="so-print-footer__qr" aria-hidden="true">{(qr or qr_svg)(address)}</div>'
         f'<p>Инструкция с картинками и этот чек-лист в интернете:<br><strong>{_h(address)}</strong></p>'
-        f'<p>Имя: ________________________________ Класс: ________</p>'
         '</div>\n'
     )
     return "".join(out)
@@ -152,7 +170,7 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
 def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int, page: str,
                  titles: GuideTitles) -> str:
     box = step_box_id(checklist.id, step.id)
-    meta = [minutes_text(step.minutes), ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
+    meta = [about_minutes(step.minutes), ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
     helper = catalog.roles.get(step.helper) if step.helper else None
     parts = [
         f'<li class="so-step" id="{_h(step.id)}" data-step="{_h(step.id)}">',
@@ -162,7 +180,7 @@ def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int
         '<span class="so-step__next-badge" hidden>Следующий шаг</span>',
         "</div>",
         f'<p class="so-step__what" id="{box}-what">{_h(step.action)}</p>',
-        f'<p class="so-step__meta">Время: около {_h(meta[0])}. Где: {_h(meta[1])}.'
+        f'<p class="so-step__meta">Время: {_h(meta[0])}. Где: {_h(meta[1])}.'
         + (f" Поможет: {_h(helper.title.lower())}." if helper else "") + "</p>",
     ]
     deps = []
@@ -256,7 +274,7 @@ def render_role(catalog: Catalog, role: Role, titles: GuideTitles) -> str:
 
 def _checklist_size(catalog: Catalog, checklist: Checklist) -> str:
     minutes = sum(catalog.steps[i].minutes for i in checklist.step_ids)
-    return f"{count(len(checklist.step_ids), 'шаг', 'шага', 'шагов')}, около {minutes_text(minutes)}"
+    return f"{count(len(checklist.step_ids), 'шаг', 'шага', 'шагов')}, {about_minutes(minutes)}"
 
 
 def _rel_md(from_doc: str, to_doc: str, anchor: str = "") -> str:
