@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import chromium, shipped_site, site_server  # noqa: F401  (session fixtures of the site tests)
+from tests.sitekit import _shipped, chromium, shipped_site, site_server  # noqa: F401  (session fixtures of the site tests)
 
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -98,17 +99,32 @@ def build_project(project: Path, site_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory):
-    """The shipped content, built once: (project copy, BuiltSite)."""
+def _shipped(tmp_path_factory):
+    """The shipped content, built once and served on 127.0.0.1.
+
+    The copy's site_url is the local server's address, as on a published site:
+    Material's instant navigation only follows links under site_url.
+    """
     root = tmp_path_factory.mktemp("shipped")
     project = copy_project(root / "project")
-    return project, build_project(project, root / "site")
+    site_dir = root / "site"
+    site_dir.mkdir()
+    with LocalServer(site_dir) as server:
+        settings = project / "site_config" / "site.yml"
+        text = settings.read_text("utf-8")
+        settings.write_text(re.sub(r"(?m)^site_url:.*$", f"site_url: {server.url}", text), "utf-8")
+        yield project, build_project(project, site_dir), server
 
 
 @pytest.fixture(scope="session")
-def site_server(shipped_site):
-    with LocalServer(shipped_site[1].site_dir) as server:
-        yield server
+def shipped_site(_shipped):
+    """(project copy, BuiltSite) of the shipped content."""
+    return _shipped[:2]
+
+
+@pytest.fixture(scope="session")
+def site_server(_shipped) -> LocalServer:
+    return _shipped[2]
 
 
 @pytest.fixture(scope="session")

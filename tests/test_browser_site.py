@@ -98,12 +98,37 @@ def test_dependencies_met_elsewhere_disappear(visit):
 def test_checklist_works_after_instant_navigation(visit):
     guarded_page = visit("roles/parent/")
     page = guarded_page.page
+    page.evaluate("window.__sameDocument = true")
     page.locator("article a[href$='checklists/parent/']").first.click()
     page.wait_for_url(re.compile(r"checklists/parent/$"))
+    page.locator("ol.so-checklist[data-so-ready]").wait_for()
     # Material swapped the content without a full load: our script ran again via document$.
-    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert page.evaluate("window.__sameDocument === true")
     assert page.locator(".so-progress").is_visible()
     assert progress_text(page).startswith("Выполнено 0 из")
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_checkbox_contrast_is_at_least_three_to_one(visit):
+    page = visit("checklists/parent/").page
+    box = page.locator("ol.so-checklist input.so-step__box").first
+    style = "el => [getComputedStyle(el).borderTopColor, getComputedStyle(el).backgroundColor]"
+    border, inside = box.evaluate(style)
+    card = page.locator("ol.so-checklist > li").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert contrast(border, "rgb(255, 255, 255)") >= 3 and contrast(border, inside) >= 3
+    box.check()
+    checked_fill = box.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert contrast(checked_fill, "rgb(255, 255, 255)") >= 3, (checked_fill, card)
 
 
 def test_without_javascript_the_checklist_is_a_plain_list(visit):
