@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +156,6 @@ def guide_titles(content_dir: Path, variables: dict[str, str]) -> pages.GuideTit
 
 
 def _plain(markdown_title: str) -> str:
-    import re
-
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_title)
     return re.sub(r"[*_`]|<[^>]+>", "", text).strip()
 

@@ -9,6 +9,7 @@ keys its ticks on. Nothing here reads files or knows about MkDocs.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from html import escape
 from typing import Callable
@@ -16,7 +17,7 @@ from typing import Callable
 import segno
 
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
-from sferum_onboard.messages import count, plural
+from sferum_onboard.messages import count
 from sferum_onboard.site.urls import absolute_url, relative_url
 
 PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
@@ -279,8 +280,6 @@ def _checklist_size(catalog: Catalog, checklist: Checklist) -> str:
 
 def _rel_md(from_doc: str, to_doc: str, anchor: str = "") -> str:
     """A Markdown link target (a docs path MkDocs checks and rewrites)."""
-    import posixpath
-
     link = posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
     return link + (f"#{anchor}" if anchor else "")
 
@@ -364,7 +363,3 @@ def render_roadmap(catalog: Catalog) -> str:
                    f"{value} | {target.due.strftime('%d.%m.%Y')} |\n")
     out.append("\n")
     return "".join(out)
-
-
-def steps_word(n: int) -> str:
-    return plural(n, "шаг", "шага", "шагов")

@@ -48,13 +48,12 @@ def check_publishable(path: Path, where: Location) -> Problem | None:
 
 
 def _stores_in(folder: Path, recursive: bool) -> Iterable[Path]:
+    """Store files by name (.sqlite, .db …) or by their first bytes."""
     if not folder.is_dir():
         return
-    candidates = folder.rglob("*") if recursive else folder.iterdir()
-    for path in candidates:
-        if path.is_file() and (path.suffix.lower() in STORE_SUFFIXES or path.name.endswith("-wal")):
-            if is_store_file(path) or path.suffix.lower() in STORE_SUFFIXES:
-                yield path
+    for path in folder.rglob("*") if recursive else folder.iterdir():
+        if path.is_file() and (path.suffix.lower() in STORE_SUFFIXES or is_store_file(path)):
+            yield path
 
 
 def check_site_dir(site_dir: Path, project_root: Path, private_dirs: Iterable[Path] = ()) -> None:
