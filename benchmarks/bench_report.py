@@ -20,6 +20,7 @@ import datetime as dt
 import random
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -180,24 +181,32 @@ def main() -> None:
     floors = [floor(path, sorted(roadmap.target_step_ids(catalog))) for _ in range(3)]
     out = Path(tempfile.mkdtemp(prefix="bench-report-"))
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        catalog = load_catalog(REPO)
         with Store.open(str(path)) as store:
             timer = Timer(store)
             results = report.evaluate_schools(store, catalog, as_of=None)
-        evaluated = time.perf_counter()
+        evaluated = time.perf_counter() - started
         written = report.write_reports(catalog, results, out, REPO)
         total = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         size = sum(f.stat().st_size for f in written.files)
+        command = [str(Path(sys.executable).with_name("sferum-onboard")), "report", "--project", str(REPO),
+                   "--db", str(path), "-o", str(out / "cli")]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        cli_total = time.perf_counter() - started
     finally:
         shutil.rmtree(out, ignore_errors=True)
     people = sum(len(r.situation.people) for r in results)
     best_floor = min(floors)
     print(f"report: {len(results)} schools, {people:,} people, {args.events:,} events")
-    print(f"  end to end        {total:6.2f} s   (goal ≤ 10 s)")
-    print(f"  in the database   {timer.spent:6.2f} s   floor {best_floor:.2f} s   ratio {timer.spent / best_floor:.2f}×")
-    print(f"  evaluation        {evaluated - started - timer.spent:6.2f} s")
-    print(f"  writing files     {total - (evaluated - started):6.2f} s   ({len(written.files)} files, "
-          f"{size / 1e6:.1f} MB)")
+    print(f"  the command, end to end   {cli_total:6.2f} s   (goal ≤ 10 s)")
+    print(f"  in process                {total:6.2f} s   (CPU {cpu:.2f} s: the rest is waiting for a shared machine)")
+    print(f"    in the database         {timer.spent:6.2f} s   floor {best_floor:.2f} s   "
+          f"ratio {timer.spent / best_floor:.2f}×")
+    print(f"    catalog and evaluation  {evaluated - timer.spent:6.2f} s")
+    print(f"    writing files           {total - evaluated:6.2f} s   ({len(written.files)} files, {size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

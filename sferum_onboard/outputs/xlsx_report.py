@@ -24,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog
@@ -115,10 +116,10 @@ class Book:
             self.bulk[sheet.title] = (first_row, list(rows[1:]))
 
     def save(self) -> bytes:
+        # openpyxl writes an uncompressed archive; the splice compresses every part once.
         stream = io.BytesIO()
-        self.workbook.save(stream)
-        if not self.bulk:
-            return stream.getvalue()
+        self.workbook.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+        ExcelWriter(self.workbook, zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
         return _splice(stream.getvalue(), self.bulk)
 
 
@@ -165,40 +166,53 @@ def _add_rows(xml: str, first_row: int, rows: list[Sequence]) -> str:
         style = _STYLE.search(attributes)
         styles[column] = f' s="{style.group(1)}"' if style else ""
     letters = [get_column_letter(i) for i in range(1, max(len(r) for r in rows) + 1)]
-    cell_styles = [styles.get(letter, "") for letter in letters]
-    texts: dict[str, str] = {}  # roles, classes, steps and links repeat: escape each once
+    # Per column: what comes before and after the row number in «<c r="B12" s="3"…».
+    around = [(f'<c r="{letter}', f'"{styles.get(letter, "")}') for letter in letters]
+    bodies: dict[str, str] = {}  # roles, classes, steps and links repeat: build each text cell once
     parts = []
     for number, values in enumerate(rows, start=first_row + 1):
-        cells = []
-        for letter, style, value in zip(letters, cell_styles, values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = _escape(value)
-                cells.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-            else:
-                cells.append(_cell_xml(f"{letter}{number}", value, style))
-        parts.append(f'<row r="{number}">{"".join(cells)}</row>')
+        row = str(number)
+        cells = [f'<row r="{row}">']
+        for (before, after), value in zip(around, values):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                body = bodies.get(value)
+                if body is None:
+                    body = bodies[value] = _text_body(value)
+                cells.append(before + row + after + body)
+            elif kind is int:
+                cells.append(f"{before}{row}{after}><v>{value}</v></c>")
+            elif value is not None:
+                cells.append(_cell_xml(before + row + after, value))
+        cells.append("</row>")
+        parts.append("".join(cells))
     last = first_row + len(rows)
     xml = xml[: template.end()] + "".join(parts) + xml[template.end():]
     return _DIMENSION.sub(f'<dimension ref="A1:{letters[-1]}{last}"/>', xml, count=1)
+
+
+def _text_body(value: str) -> str:
+    """The rest of an inline text cell: never a formula, whatever the text starts with."""
+    text = _escape(value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _escape(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cell_xml(ref: str, value, style: str) -> str:
-    """A number, a truth value or a date (as Excel's day number); text is written by the caller."""
+def _cell_xml(start: str, value) -> str:
+    """A number, a truth value or a date (as Excel's day number) after `<c r="…" s="…"`."""
     if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+        return f'{start} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         value = (value - EXCEL_EPOCH).days
-    return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return f"{start}><v>{value!r}</v></c>"
 
 
 # --- one school ----------------------------------------------------------------

@@ -180,8 +180,11 @@ class Plans:
         self.catalog = catalog
         self._by_profile: dict = {}
         self._by_person: dict[int, tuple] = {}
+        self._milestones: dict = {}
+        self._order: dict = {}
 
-    def _entry(self, person: Person) -> tuple:
+    def entry(self, person: Person) -> tuple:
+        """(profile, steps) of a person."""
         entry = self._by_person.get(person.id)
         if entry is None:
             profile = profile_of(person)
@@ -192,10 +195,27 @@ class Plans:
         return entry
 
     def steps(self, person: Person) -> tuple[Step, ...]:
-        return self._entry(person)[1]
+        return self.entry(person)[1]
 
     def profile(self, person: Person):
-        return self._entry(person)[0]
+        return self.entry(person)[0]
+
+    def order(self, person: Person) -> dict[str, int]:
+        """Step id -> its position in the person's checklist."""
+        profile = self.profile(person)
+        found = self._order.get(profile)
+        if found is None:
+            found = self._order[profile] = {s.id: i for i, s in enumerate(self.steps(person))}
+        return found
+
+    def milestones(self, person: Person) -> tuple[tuple[int, str], ...]:
+        """(index in MILESTONES, step id) of the person's milestone steps."""
+        profile = self.profile(person)
+        found = self._milestones.get(profile)
+        if found is None:
+            found = self._milestones[profile] = tuple(
+                (MILESTONES.index(s.milestone), s.id) for s in self.steps(person) if s.milestone in MILESTONES)
+        return found
 
 
 def grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
@@ -347,8 +367,11 @@ def evaluate_roadmap(catalog: Catalog, situation: Situation) -> tuple[TargetResu
     grades = None
     if any(t.counts.grades for t in catalog.roadmap.targets):
         grades = grades_by_person(situation.people)
+    by_role: dict[str, list[Person]] = defaultdict(list)
+    for person in situation.people:
+        by_role[person.role].append(person)
     return tuple(
-        evaluate_target(catalog, target, situation.people, situation.marks, situation.as_of, grades)
+        evaluate_target(catalog, target, by_role[target.counts.role], situation.marks, situation.as_of, grades)
         for target in catalog.roadmap.targets
     )
 
@@ -386,13 +409,11 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
         for person in members:
             own = situation.marks.get(person.id, _NONE)
             furthest = -1
-            for step in plans.steps(person):
-                if step.milestone in MILESTONES:
-                    index = MILESTONES.index(step.milestone)
-                    present[index] = True
-                    mark = own.get(step.id)
-                    if mark is not None and mark.done and index > furthest:
-                        furthest = index
+            for index, step_id in plans.milestones(person):
+                present[index] = True
+                mark = own.get(step_id)
+                if mark is not None and mark.done and index > furthest:
+                    furthest = index
             for index in range(furthest + 1):
                 reached[index] += 1
         stages = tuple((m, reached[i] if present[i] else None) for i, m in enumerate(MILESTONES))
@@ -403,8 +424,7 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
 # --- each person: done, next step, who helps ----------------------------------------
 
 
-@dataclass(frozen=True)
-class PersonProgress:
+class PersonProgress(NamedTuple):
     """One person's standing: what they did, what is next, who can help."""
 
     person: Person
@@ -429,9 +449,14 @@ def required_step_ids(catalog: Catalog, person: Person, grades: frozenset[int]) 
     return frozenset(ids)
 
 
-def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, Mark], goal: Step) -> Step:
-    """The first open step on the way to `goal`: its earliest open dependency, or the goal itself."""
-    order = {s.id: i for i, s in enumerate(steps)}
+def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, Mark], goal: Step,
+              order: Mapping[str, int] | None = None) -> Step:
+    """The first open step on the way to `goal`: its earliest open dependency, or the goal itself.
+
+    `order` (step id -> position in `steps`) may be passed when it is at hand.
+    """
+    if order is None:
+        order = {s.id: i for i, s in enumerate(steps)}
     last = len(order)
     best, seen, stack = goal, {goal.id}, [goal]
     while stack:
@@ -453,18 +478,21 @@ def is_open(mark: Mark | None) -> bool:
 def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[PersonProgress, ...]:
     """Every active person's standing, in the order of `situation.people`."""
     plans = plans or Plans(catalog)
-    grades = grades_by_person(situation.people)
+    graded = catalog.roadmap is not None and any(t.counts.grades for t in catalog.roadmap.targets)
+    grades = grades_by_person(situation.people) if graded else {}
+    no_grades: frozenset[int] = frozenset()
     leaders = class_leaders(situation)
     pupil_class = {p.id: p.class_name for p in situation.people if p.role == "pupil"}
     admins = [p for p in situation.people if p.role == "administrator"]
     required_cache: dict[tuple, frozenset[str]] = {}
+    helper_cache: dict[tuple, tuple[Person, ...]] = {}
     result = []
     for person in situation.people:
-        steps = plans.steps(person)
-        cache_key = (plans.profile(person), grades[person.id])
-        required = required_cache.get(cache_key)
+        profile, steps = plans.entry(person)
+        own_grades = grades.get(person.id, no_grades)
+        required = required_cache.get((profile, own_grades))
         if required is None:
-            required = required_cache[cache_key] = required_step_ids(catalog, person, grades[person.id])
+            required = required_cache[(profile, own_grades)] = required_step_ids(catalog, person, own_grades)
         own = situation.marks.get(person.id, _NONE)
         total = done = 0
         open_steps = []
@@ -480,10 +508,9 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
         open_required = tuple(s for s in open_steps if s.key or s.id in required)
         goal = open_required[0] if open_required else (open_steps[0] if open_steps else None)
         result.append(PersonProgress(
-            person=person, done=done, total=total,
-            next_step=next_step(catalog, steps, own, goal) if goal else None,
-            open_required=open_required,
-            helpers=_helpers(person, leaders, pupil_class, admins),
+            person, done, total, next_step(catalog, steps, own, goal, plans.order(person)) if goal else None,
+            open_required,
+            _helpers(person, leaders, pupil_class, admins, helper_cache),
         ))
     return tuple(result)
 
@@ -502,15 +529,19 @@ def class_leaders(situation: Situation) -> dict[str, Person]:
     return leaders
 
 
-def _helpers(person, leaders, pupil_class, admins) -> tuple[Person, ...]:
+def _helpers(person, leaders, pupil_class, admins, cache: dict) -> tuple[Person, ...]:
+    """Class leaders of a pupil's or a parent's classes (a leader is staff, so never the person);
+    the first administrator for staff."""
     if person.role == "pupil":
-        classes = [person.class_name]
+        classes = (person.class_name,)
     elif person.role == "parent":
-        classes = [pupil_class.get(child) for child in person.children]
+        classes = tuple(pupil_class.get(child) for child in person.children)
     else:
         return tuple(a for a in admins if a.id != person.id)[:1]
-    helpers = {leaders[c].id: leaders[c] for c in classes if c in leaders and leaders[c].id != person.id}
-    return tuple(helpers.values())
+    found = cache.get(classes)
+    if found is None:
+        found = cache[classes] = tuple({leaders[c].id: leaders[c] for c in classes if c in leaders}.values())
+    return found
 
 
 # --- classes ----------------------------------------------------------------------
