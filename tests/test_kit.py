@@ -151,3 +151,15 @@ def test_kit_works_on_the_demo_school(tmp_path):
     output = run("kit", "--class", "5А", *PROJECT, "--db", db, "-o", str(tmp_path))
     assert "Памятки для 5А:" in output
     assert len(pages((tmp_path / "kit-5А.html").read_text(encoding="utf-8"))) > 10
+
+
+def test_kit_in_a_district_names_the_school(tmp_path):
+    db = str(tmp_path / "district.sqlite")
+    with Store.open(db) as store:
+        into_store(store, small_school(1, "МБОУ СОШ № 7"))
+        into_store(store, small_school(2, "МБОУ СОШ № 9", nasty=False))
+    output = run("kit", "--class", "7А", *PROJECT, "--db", db, "-o", str(tmp_path), code=1)
+    assert output.startswith("Ошибка: ") and "«МБОУ СОШ № 7»" in output and "«МБОУ СОШ № 9»" in output
+    run("kit", "--class", "7А", "--school", "МБОУ СОШ № 9", *PROJECT, "--db", db, "-o", str(tmp_path))
+    text = (tmp_path / "kit-7А.html").read_text(encoding="utf-8")
+    assert "МБОУ СОШ № 9 · 7А" in text and "<script" not in text

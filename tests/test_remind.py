@@ -127,3 +127,14 @@ def test_remind_works_on_the_demo_school(tmp_path):
     output = run("remind", "--class", "9Б", "--role", "parent", *PROJECT, "--db", db)
     assert output.startswith("Напоминания: ")
     assert "Сообщение:\n  Здравствуйте, " in output
+
+
+def test_remind_in_a_district_names_the_school(tmp_path):
+    db = str(tmp_path / "district.sqlite")
+    with Store.open(db) as store:
+        into_store(store, small_school(1, "МБОУ СОШ № 7"))
+        into_store(store, small_school(2, "МБОУ СОШ № 9", nasty=False))
+    output = run("remind", *PROJECT, "--db", db, code=1)
+    assert "«МБОУ СОШ № 7»" in output and "«МБОУ СОШ № 9»" in output
+    items = rows(run("remind", "--school", "МБОУ СОШ № 9", *PROJECT, "--db", db, "--format", "csv"))
+    assert items and not any("HYPERLINK" in item["ФИО"] for item in items)  # only that school's people
