@@ -85,7 +85,10 @@ def load_situations(store, catalog: Catalog, schools: Sequence[School],
     today = dt.date.today()
     as_of = as_of or today
     since = None if as_of >= today else as_of
-    scope = schools[0] if len(schools) == 1 else None
+    # One query over the whole store when these are all its schools: filtering by a school that holds
+    # most of the rows makes SQLite walk the school index row by row, far slower than one pass.
+    everyone = {s.id for s in schools} == {s.id for s in store.schools()}
+    scope = None if everyone or len(schools) > 1 else schools[0]
     first = {(p, s): at for p, s, at in store.first_done(scope, roadmap.target_step_ids(catalog), catalog, as_of=since)}
     marks, retired = roadmap.marks_from_rows(catalog, store.state_rows(scope, catalog, as_of=since), first)
     org = fold_school_events(store.events(scope, school_level=True, as_of=since), catalog, since)

@@ -172,50 +172,39 @@ def target_step_ids(catalog: Catalog) -> frozenset[str]:
 # --- who follows what ---------------------------------------------------------
 
 
+class Plan(NamedTuple):
+    """What one kind of person follows."""
+
+    profile: object  # progress.Profile
+    steps: tuple[Step, ...]  # in checklist order
+    order: Mapping[str, int]  # step id -> position in `steps`
+    milestones: tuple[tuple[int, str], ...]  # (index in MILESTONES, step id) of the milestone steps
+
+
 class Plans:
-    """The steps each person follows, worked out once per kind of person (100,000 people are
-    a few dozen kinds) and remembered per person, since every table asks again."""
+    """The plan of each person, worked out once per kind of person (100,000 people are a few
+    dozen kinds) and remembered per person id, since every table asks again."""
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._by_profile: dict = {}
-        self._by_person: dict[int, tuple] = {}
-        self._milestones: dict = {}
-        self._order: dict = {}
+        self._by_person: dict[int, Plan] = {}
 
-    def entry(self, person: Person) -> tuple:
-        """(profile, steps) of a person."""
-        entry = self._by_person.get(person.id)
-        if entry is None:
+    def of(self, person: Person) -> Plan:
+        plan = self._by_person.get(person.id)
+        if plan is None:
             profile = profile_of(person)
-            steps = self._by_profile.get(profile)
-            if steps is None:
-                steps = self._by_profile[profile] = profile.steps(self.catalog)
-            entry = self._by_person[person.id] = (profile, steps)
-        return entry
+            plan = self._by_profile.get(profile)
+            if plan is None:
+                steps = profile.steps(self.catalog)
+                plan = self._by_profile[profile] = Plan(
+                    profile, steps, {s.id: i for i, s in enumerate(steps)},
+                    tuple((MILESTONES.index(s.milestone), s.id) for s in steps if s.milestone in MILESTONES))
+            self._by_person[person.id] = plan
+        return plan
 
     def steps(self, person: Person) -> tuple[Step, ...]:
-        return self.entry(person)[1]
-
-    def profile(self, person: Person):
-        return self.entry(person)[0]
-
-    def order(self, person: Person) -> dict[str, int]:
-        """Step id -> its position in the person's checklist."""
-        profile = self.profile(person)
-        found = self._order.get(profile)
-        if found is None:
-            found = self._order[profile] = {s.id: i for i, s in enumerate(self.steps(person))}
-        return found
-
-    def milestones(self, person: Person) -> tuple[tuple[int, str], ...]:
-        """(index in MILESTONES, step id) of the person's milestone steps."""
-        profile = self.profile(person)
-        found = self._milestones.get(profile)
-        if found is None:
-            found = self._milestones[profile] = tuple(
-                (MILESTONES.index(s.milestone), s.id) for s in self.steps(person) if s.milestone in MILESTONES)
-        return found
+        return self.of(person).steps
 
 
 def grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
@@ -388,6 +377,20 @@ class FunnelRow:
     stages: tuple[tuple[str, int | None], ...]  # (milestone, people who reached it); None: no such step
 
 
+def group_members(people: Iterable[Person]) -> dict[str, list[Person]]:
+    """FUNNEL_GROUPS -> their people (a class leader is also among the teachers)."""
+    members: dict[str, list[Person]] = {group: [] for group in FUNNEL_GROUPS}
+    for person in people:
+        if person.role in members:
+            members[person.role].append(person)
+        if person.role == "teacher":
+            if person.class_leader:
+                members["class_leader"].append(person)
+            if person.specialist:
+                members["specialist"].append(person)
+    return members
+
+
 def in_group(person: Person, group: str) -> bool:
     if group == "class_leader":
         return person.role == "teacher" and person.class_leader
@@ -400,8 +403,7 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
     """A funnel per group; reaching a later milestone counts as passing the earlier ones."""
     plans = plans or Plans(catalog)
     rows = []
-    for group in FUNNEL_GROUPS:
-        members = [p for p in situation.people if in_group(p, group)]
+    for group, members in group_members(situation.people).items():
         if not members:
             continue
         reached = [0] * len(MILESTONES)
@@ -409,7 +411,7 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
         for person in members:
             own = situation.marks.get(person.id, _NONE)
             furthest = -1
-            for index, step_id in plans.milestones(person):
+            for index, step_id in plans.of(person).milestones:
                 present[index] = True
                 mark = own.get(step_id)
                 if mark is not None and mark.done and index > furthest:
@@ -488,7 +490,8 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
     helper_cache: dict[tuple, tuple[Person, ...]] = {}
     result = []
     for person in situation.people:
-        profile, steps = plans.entry(person)
+        plan = plans.of(person)
+        profile, steps = plan.profile, plan.steps
         own_grades = grades.get(person.id, no_grades)
         required = required_cache.get((profile, own_grades))
         if required is None:
@@ -508,7 +511,7 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
         open_required = tuple(s for s in open_steps if s.key or s.id in required)
         goal = open_required[0] if open_required else (open_steps[0] if open_steps else None)
         result.append(PersonProgress(
-            person, done, total, next_step(catalog, steps, own, goal, plans.order(person)) if goal else None,
+            person, done, total, next_step(catalog, steps, own, goal, plan.order) if goal else None,
             open_required,
             _helpers(person, leaders, pupil_class, admins, helper_cache),
         ))
@@ -588,19 +591,30 @@ def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Pe
 
 
 def step_counts(people: Sequence[Person], marks: Marks, plans: Plans) -> tuple[StepCount, ...]:
-    """Done and applicable counts per step for a group, steps in the order people follow them."""
+    """Done and applicable counts per step for a group, steps in the order people follow them.
+
+    Everyone whose plan holds a step counts for it, less those marked "not
+    applicable"; only the marks are visited, not every (person, step) pair.
+    """
+    people_per_plan: dict[int, list] = {}  # id(plan) -> [plan, people]: a plan holds a dict, so no hash
     done: dict[str, int] = defaultdict(int)
-    applicable: dict[str, int] = defaultdict(int)
-    order: dict[str, Step] = {}
+    exempt: dict[str, int] = defaultdict(int)
     for person in people:
-        own = marks.get(person.id, _NONE)
-        for step in plans.steps(person):
+        plan = plans.of(person)
+        people_per_plan.setdefault(id(plan), [plan, 0])[1] += 1
+        for step_id, mark in marks.get(person.id, _NONE).items():
+            if step_id in plan.order:
+                if mark.done:
+                    done[step_id] += 1
+                elif mark.not_applicable:
+                    exempt[step_id] += 1
+    order: dict[str, Step] = {}
+    eligible: dict[str, int] = defaultdict(int)
+    for plan, n in people_per_plan.values():
+        for step in plan.steps:
             order.setdefault(step.id, step)
-            mark = own.get(step.id)
-            if mark is None or not mark.not_applicable:
-                applicable[step.id] += 1
-                done[step.id] += mark is not None and mark.done
-    return tuple(StepCount(step, done[i], applicable[i]) for i, step in order.items())
+            eligible[step.id] += n
+    return tuple(StepCount(step, done[i], eligible[i] - exempt[i]) for i, step in order.items())
 
 
 def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[ClassProgress, ...]:
@@ -665,7 +679,7 @@ class SchoolResult:
 
 def evaluate_school(catalog: Catalog, situation: Situation) -> SchoolResult:
     plans = Plans(catalog)
-    by_group = {group: sum(1 for p in situation.people if in_group(p, group)) for group in FUNNEL_GROUPS}
+    by_group = {group: len(members) for group, members in group_members(situation.people).items()}
     return SchoolResult(
         situation=situation,
         targets=evaluate_roadmap(catalog, situation),
