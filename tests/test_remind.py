@@ -6,31 +6,17 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
 
 from sferum_onboard.catalog import load_catalog
-from sferum_onboard.cli import cli
 from sferum_onboard.messages import count
 from sferum_onboard.outputs import remind
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.store import Store
-from tests.test_report_support import FORMULA_NAME, NASTY_NAME, REPO, _step, into_store, small_school
+from tests.test_report_support import (  # noqa: F401 (fixtures)
+    FORMULA_NAME, NASTY_NAME, REPO, _step, into_store, small_school,
+    PROJECT, catalog, run, school_db,
+)
 
-PROJECT = ["--project", str(REPO)]
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(cli, [*args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-@pytest.fixture
-def school_db(tmp_path):
-    db = str(tmp_path / "store.sqlite")
-    with Store.open(db) as store:
-        into_store(store, small_school())
-    return db
 
 
 def rows(text: str) -> list[dict]:

@@ -10,41 +10,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from markupsafe import escape
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from sferum_onboard.catalog import load_catalog
-from sferum_onboard.cli import cli
 from sferum_onboard.errors import DataError
 from sferum_onboard.outputs.report import check_output_dir, pct
 from sferum_onboard.tracking.store import Store
 from tests.storekit import store_url  # noqa: F401 (fixture)
-from tests.test_report_support import FORMULA_NAME, NASTY_NAME, REPO, into_store, small_school
+from tests.test_report_support import (  # noqa: F401 (fixtures)
+    FORMULA_NAME, NASTY_NAME, REPO, into_store, small_school,
+    PROJECT, catalog, run, school_db,
+)
 
-PROJECT = ["--project", str(REPO)]
 BANNER = ("Конфиденциально: здесь персональные данные (ФИО учеников, родителей и сотрудников). "
           "Не публикуйте на сайте и не пересылайте в общие чаты; храните на компьютере школы.")
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(cli, [*args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-@pytest.fixture
-def school_db(tmp_path):
-    db = str(tmp_path / "store.sqlite")
-    with Store.open(db) as store:
-        into_store(store, small_school())
-    return db
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(REPO)
 
 
 def card_values(text: str) -> dict[str, str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
+
 from sferum_onboard.catalog.model import (
     Catalog, Checklist, GuideRef, OrgStep, Role, RoadMap, SiteSettings, Step, Target, TargetAudience,
 )
@@ -250,3 +252,35 @@ def small_school(school_id: int = 1, name: str = "МБОУ СОШ № 7", nasty:
             dt.date(2026, 9, 12))
     b.mark(parents[0], "install-max", dt.date(2026, 9, 12))
     return b
+
+
+PROJECT = ["--project", str(REPO)]
+
+
+def run(*args, code: int = 0) -> str:
+    """Run the command line; check its exit code; return what it printed."""
+    from click.testing import CliRunner
+
+    from sferum_onboard.cli import cli
+
+    result = CliRunner().invoke(cli, [*args], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture
+def school_db(tmp_path):
+    """A real SQLite store holding `small_school()`."""
+    from sferum_onboard.tracking.store import Store
+
+    db = str(tmp_path / "store.sqlite")
+    with Store.open(db) as store:
+        into_store(store, small_school())
+    return db
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from sferum_onboard.catalog import load_catalog
+
+    return load_catalog(REPO)
