@@ -226,3 +226,16 @@ def test_evaluate_school_bundles_everything(school):
     assert result_.people_by_group["class_leader"] == 2 and result_.people_by_group["pupil"] == 1
     assert [c.name for c in result_.classes] == ["5А", "6А"]
     assert len(result_.behind) == 3
+
+
+def test_a_target_that_has_not_started_is_not_at_risk(school):
+    (a,) = leaders(school, 1)
+    catalog = make_catalog([target("later", "Позже", ["online-course"], "teacher", 100, D(2027, 5, 31),
+                                   start=D(2026, 10, 1))])
+    early = result(school, "later", as_of=D(2026, 9, 20), catalog=catalog)
+    assert (early.status, early.pace, early.forecast, early.series) == (roadmap.ON_TRACK, None, None,
+                                                                         ((D(2026, 9, 20), 0.0),))
+    started = result(school, "later", as_of=D(2026, 10, 1), catalog=catalog)
+    assert started.status == roadmap.ON_TRACK and started.pace is None
+    stalled = result(school, "later", as_of=D(2026, 11, 1), catalog=catalog)
+    assert stalled.status == roadmap.AT_RISK and stalled.pace == 0

@@ -382,6 +382,7 @@ def render_school_html(view: ReportView) -> str:
     return environment().get_template("report.html.j2").render(
         view=view, result=result, catalog=view.catalog, cards=cards, funnels=funnels, bar=charts.bar,
         day_forms=DAY_FORMS, people_forms=PEOPLE_FORMS, behind_rows_html=behind_rows_html,
+        pace_weeks=roadmap.PACE_WEEKS,
     )
 
 

@@ -336,7 +336,10 @@ def _result(target, start, as_of, counted, not_applicable, done_days, retired) -
         forecast = min(100.0, value + pace * (target.due - as_of).days / 7)
     if done * 100 >= target.target * counted:  # integers: 80 of 100 meets 80 % exactly
         status = MET
-    elif as_of < target.due and forecast is not None and forecast >= target.target:
+    elif as_of >= target.due:
+        status = AT_RISK
+    elif pace is None or forecast >= target.target:
+        # No week to measure a pace in yet (the target starts later or today): nothing is late.
         status = ON_TRACK
     else:
         status = AT_RISK
