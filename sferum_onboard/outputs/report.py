@@ -195,6 +195,7 @@ def helper_text(helpers: Sequence[Person]) -> str:
 
 ROLE_ORDER = {"administrator": 0, "teacher": 1, "pupil": 2, "parent": 3}
 STAFF_SECTION = "Сотрудники"
+NO_CLASS_SECTION = "Без класса"
 
 
 def target_lines(result: roadmap.SchoolResult) -> list[str]:
@@ -221,10 +222,6 @@ class PersonRow(NamedTuple):
     next_step_url: str | None
     helpers: str
     contact: str
-
-    @property
-    def progress(self) -> str:
-        return f"{self.done} из {self.total}"
 
 
 @dataclass(frozen=True)
@@ -323,7 +320,10 @@ def report_view(catalog: Catalog, result: roadmap.SchoolResult, generated: dt.da
         person = entry.person
         order = ROLE_ORDER.get(person.role, 4)
         classes = class_label(person, pupil_classes)
-        section = classes.split(", ")[0] if order >= 2 and classes else STAFF_SECTION
+        if order < 2:
+            section = STAFF_SECTION
+        else:
+            section = classes.split(", ")[0] if classes else NO_CLASS_SECTION
         step = entry.next_step
         if step is not None and step.id not in urls:
             urls[step.id] = guide_url(catalog, step)

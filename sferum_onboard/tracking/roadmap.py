@@ -35,7 +35,6 @@ from sferum_onboard.tracking.progress import as_of_limit, class_sort_key, fold_e
 PACE_WEEKS = 4
 
 MET, ON_TRACK, AT_RISK, NO_DATA = "met", "on_track", "at_risk", "no_data"
-STATUSES = (MET, ON_TRACK, AT_RISK, NO_DATA)
 
 # Funnel groups: the four platform roles, with class leaders and specialists
 # also shown on their own (they are teachers with a flag).
