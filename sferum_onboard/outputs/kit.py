@@ -19,7 +19,7 @@ import datetime as dt
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from markupsafe import Markup
 
@@ -199,6 +199,3 @@ def pdf_bytes(html: str) -> bytes | None:
         return None
     return weasyprint.HTML(string=html, base_url=None).write_pdf()
 
-
-def leader_of(school_class: SchoolClass, people: Mapping[int, Person]) -> Person | None:
-    return people.get(school_class.leader_id) if school_class.leader_id else None

@@ -5,9 +5,10 @@ Sheets: Сводка (targets, with a bar chart of value against target),
 Классы, Люди, Шаги школы. Numbers are numbers (shares as fractions
 formatted as percent) so a school can sort and chart them further.
 
-Text that a spreadsheet would read as a formula (starting with =, +, -, @)
-is stored as a text cell with Excel's quote prefix: a roster name such as
-=HYPERLINK(…) shows as typed and never runs.
+Text is always stored as a text cell, never as a formula: a roster name
+such as =HYPERLINK(…) shows as typed and never runs (cells written through
+openpyxl also get Excel's quote prefix, so it stays text when edited).
+Control characters, which XML cannot hold, are dropped.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def put(sheet: Worksheet, row: int, column: int, value, number_format: str | Non
     """Write one cell; text is always stored as text, never as a formula."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
         cell.data_type = "s"
         if formula_like(value):
