@@ -843,7 +843,7 @@ def _as_of_date(text: str | None):
 
 @cli.command(name="report")
 @output_option
-@click.option("--as-of", "as_of", metavar="ДАТА", help="Состояние на дату (2026-12-25); по умолчанию сегодня.")
+@click.option("--as-of", "as_of", metavar="ДАТА", help="Состояние на прошедшую дату (2026-10-01); по умолчанию сегодня.")
 @project_option
 @db_option
 @school_option
@@ -855,7 +855,7 @@ def report_command(out_dir: Path, as_of: str | None, project: Path, db: str | No
     несколько школ — сводка по району и отчёт каждой школы. В отчёте ФИО:
     он не публикуется и не пишется в папку сайта.
 
-    Пример: sferum-onboard report -o отчёт --as-of 2026-12-25
+    Пример: sferum-onboard report -o отчёт --as-of 2026-10-01
     """
     from sferum_onboard.messages import REPORTS
     from sferum_onboard.outputs import report as reports
