@@ -6,6 +6,8 @@ import datetime as dt
 import html
 import os
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -187,3 +189,23 @@ def test_report_works_on_the_demo_school(tmp_path):
     text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert text.count('class="class"') == 20
     assert len(Path(tmp_path / "out").glob("*.xlsx").__next__().read_bytes()) > 10_000
+
+
+def test_libreoffice_opens_the_workbook_and_keeps_formulas_as_text(school_db, tmp_path):
+    """A second independent reader, when LibreOffice is installed (calamine above is the required one)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) не установлен; книгу уже проверил python-calamine")
+    run("report", *PROJECT, "--db", school_db, "-o", str(tmp_path))
+    # Sheet -1: every sheet to its own CSV file; a private profile so parallel runs do not collide.
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+         "--outdir", str(tmp_path / "csv"), str(tmp_path / "report.xlsx")],
+        capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    people = (tmp_path / "csv" / "report-Люди.csv").read_text(encoding="utf-8")
+    assert '"=HYPERLINK(""http://x"",""y"")"' in people  # the text, not the formula's result «y»
+    assert NASTY_NAME in people
+    summary = (tmp_path / "csv" / "report-Сводка.csv").read_text(encoding="utf-8")
+    assert "Все классные руководители в школе и с чатами класса" in summary
