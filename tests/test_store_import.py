@@ -209,3 +209,14 @@ def test_a_plan_made_before_someone_else_changed_the_school_is_replanned(store, 
     applied = store.apply_import(plan)
     assert counts(applied) == {"unchanged": 1}
     assert len(store.people(school)) == 1
+
+
+def test_namesake_parents_with_different_phones_are_two_people(store, school):
+    import_pupils(store, school, pupil(2, "Иванов Пётр", "7А"), pupil(3, "Орлова Анна", "5Б"))
+    parents = roster("parents", parent(2, "Иванова Мария", ("Иванов Пётр", "7А"), contact="+7 900 111-22-33"),
+                     parent(3, "Иванова Мария", ("Орлова Анна", "5Б"), contact="8 (901) 444-55-66"))
+    applied = store.apply_import(store.plan_import(school, parents))
+    assert counts(applied) == {"added": 2}
+    again = roster("parents", parent(2, "Иванова Мария", ("Иванов Пётр", "7А"), contact="89001112233"),
+                   parent(3, "Иванова Мария", ("Орлова Анна", "5Б"), contact="+7 901 444 55 66"))
+    assert counts(store.plan_import(school, again)) == {"unchanged": 2}

@@ -31,6 +31,8 @@ from sferum_onboard.tracking.names import fold_name
 normalise_class = functools.lru_cache(maxsize=4096)(_normalise_class)
 
 KIND_ROLES = {"pupils": ("pupil",), "parents": ("parent",), "staff": ("teacher", "administrator")}
+# Who a plan must know: a parents' list finds the children among the pupils.
+STORED_ROLES = {"pupils": ("pupil",), "parents": ("pupil", "parent"), "staff": ("teacher", "administrator")}
 ADD, MOVE, UPDATE, UNCHANGED = "add", "move", "update", "unchanged"
 
 
@@ -115,13 +117,34 @@ def _merge(old: tuple, new: tuple) -> tuple:
     return tuple(dict.fromkeys(old + new))
 
 
+def _contact_key(contact: str) -> str:
+    """Phones compare by digits, «8 900…» and «+7 900…» alike; anything else case-folded."""
+    digits = "".join(ch for ch in contact if ch.isdigit())
+    if len(digits) >= 7:
+        return "7" + digits[1:] if len(digits) == 11 and digits[0] == "8" else digits
+    return " ".join(contact.casefold().split())
+
+
+def _same_contact(a: str | None, b: str | None) -> bool:
+    """Contacts agree unless both are given and differ."""
+    return not a or not b or _contact_key(a) == _contact_key(b)
+
+
+def _kept_contact(new: str | None, before: Person | None) -> str | None:
+    """The roster's contact, but the stored spelling when it is the same phone; empty keeps the stored."""
+    old = before.contact if before else None
+    if not new or (old and _contact_key(old) == _contact_key(new)):
+        return old
+    return new
+
+
 def plan_roster(
     school: School, stored: Iterable[Person], roster, deactivate_missing: bool = False
 ) -> ImportPlan:
     """The plan for a roster (`tracking.roster.Roster`) against a school's stored people.
 
-    `stored` holds the school's people of every role (inactive ones too): a
-    parents' list needs the pupils, and a staff list changes class leaders.
+    `stored` holds the school's people (inactive ones too) of at least the
+    roles in `STORED_ROLES[roster.kind]`: a parents' list needs the pupils.
     """
     kind = roster.kind
     if kind not in KIND_ROLES:
@@ -204,7 +227,7 @@ class _Planner:
             after = Person(
                 id=before.id if before else 0, school_id=self.school.id, full_name=entry.full_name.strip(),
                 role="pupil", class_name=key[1],
-                contact=(getattr(entry, "contact", None) or (before.contact if before else None)),
+                contact=_kept_contact(getattr(entry, "contact", None), before),
                 children=(), active=True,
             )
             result.append(self.decide(before, after, tuple(rows), ("full_name", "class_name", "contact", "active")))
@@ -229,22 +252,33 @@ class _Planner:
             if bad:
                 continue
             key = fold_name(entry.full_name)
-            item = merged.setdefault(key, {"entry": entry, "rows": [], "children": [], "contact": None})
+            contact = getattr(entry, "contact", None)
+            # Rows of one name are one parent, unless two different phones say they are namesakes.
+            items = merged.setdefault(key, [])
+            item = next((i for i in items if _same_contact(i["contact"], contact)), None)
+            if item is None:
+                item = {"entry": entry, "rows": [], "children": [], "contact": None}
+                items.append(item)
             item["rows"].append(entry.row)
             item["children"].extend(c for c in children if c not in item["children"])
-            item["contact"] = item["contact"] or getattr(entry, "contact", None)
+            item["contact"] = item["contact"] or contact
         result = []
-        for key, item in merged.items():
-            candidates = self.by_key.get(("parent", key), [])
-            before = self.best_parent(candidates, item["children"])
-            old_children = before.children if before else ()
-            after = Person(
-                id=before.id if before else 0, school_id=self.school.id,
-                full_name=item["entry"].full_name.strip(), role="parent",
-                children=tuple(sorted(_merge(old_children, tuple(item["children"])))),
-                contact=item["contact"] or (before.contact if before else None), active=True,
-            )
-            result.append(self.decide(before, after, tuple(item["rows"]), ("full_name", "children", "contact", "active")))
+        taken: set[int] = set()
+        for key, items in merged.items():
+            for item in items:
+                candidates = [p for p in self.by_key.get(("parent", key), []) if p.id not in taken]
+                before = self.best_parent(candidates, item["children"], item["contact"])
+                if before is not None:
+                    taken.add(before.id)
+                old_children = before.children if before else ()
+                after = Person(
+                    id=before.id if before else 0, school_id=self.school.id,
+                    full_name=item["entry"].full_name.strip(), role="parent",
+                    children=tuple(sorted(_merge(old_children, tuple(item["children"])))),
+                    contact=_kept_contact(item["contact"], before), active=True,
+                )
+                result.append(self.decide(before, after, tuple(item["rows"]),
+                                          ("full_name", "children", "contact", "active")))
         return result
 
     def find_child(self, pupils_by_key, name: str, class_name: str | None, row: int) -> int | None:
@@ -264,13 +298,20 @@ class _Planner:
         return None
 
     @staticmethod
-    def best_parent(candidates: list[Person], children: list[int]) -> Person | None:
-        """Namesake parents are told apart by their children; otherwise the active one."""
-        if not candidates:
-            return None
+    def best_parent(candidates: list[Person], children: list[int], contact: str | None) -> Person | None:
+        """The stored parent a roster parent is: one with a shared child, else the same phone,
+        else the namesake without a conflicting phone (a different phone is another person)."""
+        def order(p: Person) -> tuple:
+            return (not p.active, p.id)
+
         shared = [p for p in candidates if set(p.children) & set(children)]
-        pool = shared or candidates
-        return sorted(pool, key=lambda p: (not p.active, p.id))[0]
+        if shared:
+            return sorted(shared, key=order)[0]
+        same = [p for p in candidates if contact and p.contact and _same_contact(p.contact, contact)]
+        if same:
+            return sorted(same, key=order)[0]
+        compatible = [p for p in candidates if _same_contact(p.contact, contact)]
+        return sorted(compatible, key=order)[0] if compatible else None
 
     # --- staff --------------------------------------------------------------
     def staff(self, entries) -> list[PlannedPerson]:
@@ -288,6 +329,9 @@ class _Planner:
                     self.problem(rows[0], "roster-two-leaders", class_name=class_name,
                                  other=merged[leaders[class_name]][0].full_name)
                 leaders.setdefault(class_name, key)
+        led_by: dict[str, list[str]] = {}
+        for class_name, key in leaders.items():
+            led_by.setdefault(key, []).append(class_name)
         result = []
         fields = ("full_name", "role", "position", "specialist", "class_leader", "subjects",
                   "classes_taught", "led_classes", "contact", "active")
@@ -298,7 +342,7 @@ class _Planner:
             if before:
                 matched.add(before.id)
             kept_led = tuple(c for c in (before.led_classes if before else ()) if leaders.get(c, key) == key)
-            led = _merge(kept_led, tuple(c for c, k in leaders.items() if k == key))
+            led = _merge(kept_led, tuple(led_by.get(key, ())))
             explicit_leader = getattr(entry, "class_leader", None)
             after = Person(
                 id=before.id if before else 0, school_id=self.school.id, full_name=entry.full_name.strip(),
@@ -310,7 +354,7 @@ class _Planner:
                 subjects=_merge(before.subjects if before else (), _tuple(getattr(entry, "subjects", ()))),
                 classes_taught=_merge(before.classes_taught if before else (), _classes(getattr(entry, "classes_taught", ()))),
                 led_classes=led,
-                contact=getattr(entry, "contact", None) or (before.contact if before else None), active=True,
+                contact=_kept_contact(getattr(entry, "contact", None), before), active=True,
             )
             result.append(self.decide(before, after, tuple(rows), fields))
         # A class leader not in this roster loses a class the roster gives to someone else.

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 def fold_name(text: str) -> str:
     """The matching key of a name: lower case, ё→е, single spaces («Алёна  ИВАНОВА» → «алена иванова»)."""
-    return " ".join(str(text).replace("ё", "е").replace("Ё", "Е").casefold().split())
+    folded = str(text).casefold().replace("ё", "е")
+    if "  " in folded or folded != folded.strip() or not folded.isprintable():
+        folded = " ".join(folded.split())  # tabs, double or edge spaces: rare, so done only then
+    return folded
 
 
 def name_matches(query_key: str, name_key: str) -> bool:

@@ -327,26 +327,33 @@ def build_progress(
     """
     wanted = set(step_ids) if step_ids is not None else None
     order = step_order(catalog)
-    steps_cache: dict[Profile, tuple[str, ...]] = {}
+    steps_cache: dict[Profile, frozenset[str]] = {}
 
-    def eligible_ids(profile: Profile) -> tuple[str, ...]:
+    def eligible_ids(profile: Profile) -> frozenset[str]:
         if profile not in steps_cache:
-            steps_cache[profile] = tuple(s.id for s in profile.steps(catalog))
+            steps_cache[profile] = frozenset(s.id for s in profile.steps(catalog))
         return steps_cache[profile]
 
-    def group_progress(group, p_counts, s_counts) -> GroupProgress:
+    def by_group(p_counts, s_counts) -> dict:
+        """Counts bucketed per group once, so each group reads only its own."""
+        buckets: dict = defaultdict(lambda: ([], []))
+        for (g, profile), n in p_counts.items():
+            buckets[g][0].append((profile, n))
+        for (g, profile, step_id, action), n in s_counts.items():
+            buckets[g][1].append((profile, step_id, action, n))
+        return buckets
+
+    def group_progress(group, bucket) -> GroupProgress:
         eligible: dict[str, int] = defaultdict(int)
         done: dict[str, int] = defaultdict(int)
         exempt: dict[str, int] = defaultdict(int)
         people = 0
-        for (g, profile), n in p_counts.items():
-            if g != group:
-                continue
+        for profile, n in bucket[0]:
             people += n
             for step_id in eligible_ids(profile):
                 eligible[step_id] += n
-        for (g, profile, step_id, action), n in s_counts.items():
-            if g != group or step_id not in eligible_ids(profile):
+        for profile, step_id, action, n in bucket[1]:
+            if step_id not in eligible_ids(profile):
                 continue
             if action == DONE:
                 done[step_id] += n
@@ -358,14 +365,15 @@ def build_progress(
         ))
 
     if by is None:
-        total = group_progress(None, people_counts, state_counts)
+        total = group_progress(None, by_group(people_counts, state_counts)[None])
         groups: tuple[GroupProgress, ...] = ()
         totals_from = state_counts
     else:
-        total = group_progress(None, total_people_counts or {}, total_state_counts or {})
+        total = group_progress(None, by_group(total_people_counts or {}, total_state_counts or {})[None])
+        buckets = by_group(people_counts, state_counts)
         names = {g for g, _ in people_counts}
         key = class_sort_key if by == "class" else _role_sort_key
-        groups = tuple(group_progress(g, people_counts, state_counts) for g in sorted(names, key=key))
+        groups = tuple(group_progress(g, buckets[g]) for g in sorted(names, key=key))
         totals_from = total_state_counts or {}
     retired: dict[str, int] = defaultdict(int)
     for (_, _, step_id, action), n in totals_from.items():

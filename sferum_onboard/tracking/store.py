@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import os
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -38,7 +39,7 @@ from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, Stor
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking import importplan
 from sferum_onboard.tracking.classes import grade_of, normalise_class
-from sferum_onboard.tracking.model import ACTIONS, DONE, SOURCES, Event, Person, School, SchoolClass
+from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES, Event, Person, School, SchoolClass
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.tracking.progress import (
@@ -87,7 +88,7 @@ people = sa.Table(
     sa.Column("class_leader", sa.Boolean(name="ck_people_class_leader"), nullable=False, server_default=sa.false()),
     sa.Column("specialist", sa.Boolean(name="ck_people_specialist"), nullable=False, server_default=sa.false()),
     sa.Column("position", sa.String(200)),
-    sa.Column("subjects", sa.JSON),
+    sa.Column("subjects", sa.JSON(none_as_null=True)),  # SQL NULL, not the JSON text 'null'
     sa.Column("contact", sa.Text),
     sa.Column("active", sa.Boolean(name="ck_people_active"), nullable=False, server_default=sa.true()),
     sa.Column("created_at", sa.DateTime, nullable=False),
@@ -568,7 +569,7 @@ class Store:
         with self._read() as conn:
             the_school = _school_by_id(conn, sid)
             version = _roster_version(conn, sid)
-            stored = _load_people(conn, sid)
+            stored = _load_people(conn, sid, roles=importplan.STORED_ROLES[roster.kind])
         plan = importplan.plan_roster(the_school, stored, roster, deactivate_missing)
         return dataclasses.replace(plan, version=version)
 
@@ -594,7 +595,7 @@ class Store:
             if plan.version is not None and plan.version == _roster_version(conn, plan.school.id):
                 fresh = plan
             else:
-                stored = _load_people(conn, plan.school.id)
+                stored = _load_people(conn, plan.school.id, roles=importplan.STORED_ROLES[plan.kind])
                 fresh = importplan.plan_roster(plan.school, stored, plan.roster, plan.deactivate_missing)
             if fresh.problems and not skip_invalid:
                 raise DataError(TRACKING["import-has-problems"].format(n=len(fresh.problems)), list(fresh.problems))
@@ -755,27 +756,8 @@ class Store:
             wanted_class = normalise_class(class_name) or class_name
         with self._read() as conn:
             source = _state_source(conn, catalog, as_of)
-            need_classes = by == "class" or wanted_class is not None
-            member_keys = _member_keys(conn, sid, wanted_class) if need_classes else None
-            pupil_class = classes.alias("pupil_class")
-            base = people.outerjoin(pupil_class, pupil_class.c.id == people.c.class_id)
-            class_key = sa.literal(None).label("class_key")
-            if member_keys is not None:
-                join = sa.join if wanted_class is not None else sa.outerjoin
-                base = join(base, member_keys, member_keys.c.person_id == people.c.id)
-                class_key = member_keys.c.class_key
-            profile_cols = [class_key, people.c.role, people.c.class_leader, people.c.specialist,
-                            pupil_class.c.grade]
-            where = [people.c.school_id == sid, people.c.active]
-            where.extend(_role_clause(role))
-            people_rows = conn.execute(
-                sa.select(*profile_cols, sa.func.count()).select_from(base).where(*where)
-                .group_by(*profile_cols)).all()
-            state_rows = conn.execute(
-                sa.select(*profile_cols, source.c.step_id, source.c.action, sa.func.count())
-                .select_from(source.join(base, people.c.id == source.c.person_id)).where(*where)
-                .group_by(*profile_cols, source.c.step_id, source.c.action)).all()
-        return _progress_from_rows(catalog, people_rows, state_rows, by, wanted_class)
+            rows = conn.execute(_progress_query(sid, source, role, by == "class", wanted_class)).all()
+        return _progress_from_rows(catalog, rows, by)
 
     # --- compact reads for reports (outputs/report.py) ----------------------
     def state_rows(self, school: School | int | None, catalog=None, *, as_of=None) -> list[tuple[int, str, str]]:
@@ -944,7 +926,9 @@ def _school_by_id(conn: Connection, school_id: int) -> School:
     return School(row.id, row.name)
 
 
-def _load_people(conn: Connection, school_id: int, ids: Iterable[int] | None = None) -> list[Person]:
+def _load_people(
+    conn: Connection, school_id: int, ids: Iterable[int] | None = None, roles: Iterable[str] | None = None,
+) -> list[Person]:
     """People as model records, with their classes, leadership, teaching and children."""
     columns = [people.c[name] for name in (
         "id", "school_id", "full_name", "role", "class_leader", "specialist", "position", "subjects", "contact",
@@ -955,6 +939,8 @@ def _load_people(conn: Connection, school_id: int, ids: Iterable[int] | None = N
         .where(people.c.school_id == school_id)
         .order_by(people.c.id)
     )
+    if roles is not None:
+        query = query.where(people.c.role.in_(list(roles)))
     if ids is not None:
         rows = []
         for chunk in _chunks(sorted(set(ids))):
@@ -964,29 +950,32 @@ def _load_people(conn: Connection, school_id: int, ids: Iterable[int] | None = N
     if not rows:
         return []
     led: dict[int, list[str]] = {}
-    for r in conn.execute(sa.select(classes.c.leader_id, classes.c.name).where(
-            classes.c.school_id == school_id, classes.c.leader_id.is_not(None))):
-        led.setdefault(r.leader_id, []).append(r.name)
+    for leader_id, name in conn.execute(sa.select(classes.c.leader_id, classes.c.name).where(
+            classes.c.school_id == school_id, classes.c.leader_id.is_not(None))).all():
+        led.setdefault(leader_id, []).append(name)
     taught: dict[int, list[str]] = {}
-    for r in conn.execute(sa.select(teaching.c.person_id, classes.c.name).select_from(
-            teaching.join(classes, classes.c.id == teaching.c.class_id)).where(classes.c.school_id == school_id)):
-        taught.setdefault(r.person_id, []).append(r.name)
+    for person_id, name in conn.execute(sa.select(teaching.c.person_id, classes.c.name).select_from(
+            teaching.join(classes, classes.c.id == teaching.c.class_id))
+            .where(classes.c.school_id == school_id)).all():
+        taught.setdefault(person_id, []).append(name)
     children: dict[int, list[int]] = {}
-    parent_ids = {r.id for r in rows if r.role == "parent"}
-    if parent_ids:
+    if any(r.role == "parent" for r in rows):
         link_query = sa.select(households.c.parent_id, households.c.pupil_id).select_from(
             households.join(people, people.c.id == households.c.parent_id)).where(people.c.school_id == school_id)
-        for r in conn.execute(link_query):
-            if r.parent_id in parent_ids:
-                children.setdefault(r.parent_id, []).append(r.pupil_id)
+        for parent_id, pupil_id in conn.execute(link_query).all():
+            children.setdefault(parent_id, []).append(pupil_id)
+
+    for found in (led, taught):
+        for person_id, names in found.items():
+            found[person_id] = tuple(sorted(names, key=class_sort_key))
     return [
         Person(
             id=r.id, school_id=r.school_id, full_name=r.full_name, role=r.role, class_name=r.class_name,
             class_leader=bool(r.class_leader), specialist=bool(r.specialist), position=r.position,
-            subjects=tuple(r.subjects or ()),
-            classes_taught=tuple(sorted(taught.get(r.id, ()), key=class_sort_key)),
-            led_classes=tuple(sorted(led.get(r.id, ()), key=class_sort_key)),
-            children=tuple(sorted(children.get(r.id, ()))), contact=r.contact, active=bool(r.active),
+            subjects=tuple(r.subjects) if r.subjects else (),
+            classes_taught=taught.get(r.id, ()), led_classes=led.get(r.id, ()),
+            children=tuple(sorted(children[r.id])) if r.id in children else (),
+            contact=r.contact, active=bool(r.active),
         )
         for r in rows
     ]
@@ -1054,12 +1043,29 @@ def _state_source(conn: Connection, catalog, as_of):
     ).where(ranked.c.rank == 1).subquery("state")
 
 
-def _member_keys(conn: Connection, school_id: int, only_class: str | None):
-    """Per person, the classes they are counted in, as one comma-joined key.
+_PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
 
-    A pupil: their class; a parent: their active children's classes; a
-    teacher: the classes they lead. One key per person lets one aggregate
-    give both the per-class counts and the school total (a parent once).
+
+_PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
+
+
+def _profile_code(memberships):
+    """One integer for what decides a checklist (role, class-leader and specialist flags) and the
+    number of classes a person counts in: a narrow GROUP BY key for the big aggregate."""
+    role_code = sa.case({r: i for i, r in enumerate(_ROLE_ORDER)}, value=people.c.role, else_=len(_ROLE_ORDER))
+    return (role_code * 4 + sa.cast(people.c.class_leader, sa.Integer) * 2
+            + sa.cast(people.c.specialist, sa.Integer)) * _PROFILE_BASE + memberships
+
+
+def _memberships(school_id: int, role: str | None, only_class: str | None):
+    """Active people with the classes they are counted in: (person_id, class_name, n, code).
+
+    A pupil counts in their class; a parent in each class of their active
+    children; a teacher in the classes they lead; anyone else in no class
+    (one row with class_name NULL). `n` is how many classes the person
+    counts in, so weighting a row by 1/n gives the school total, where a
+    parent of children in two classes is one person. With `only_class`,
+    only that class's people (n = 1).
     """
     pupil = people.alias("member_pupil")
     pupil_class = classes.alias("member_class")
@@ -1078,48 +1084,98 @@ def _member_keys(conn: Connection, school_id: int, only_class: str | None):
         parts[0] = parts[0].where(classes.c.name == only_class)
         parts[1] = parts[1].where(pupil_class.c.name == only_class)
         parts[2] = parts[2].where(classes.c.name == only_class)
-    member = sa.union(*parts).subquery("member")
-    if conn.dialect.name == "postgresql":
-        joined = sa.func.string_agg(member.c.class_name, sa.literal_column("','"))
     else:
-        joined = sa.func.group_concat(member.c.class_name, ",")
+        parts.append(sa.select(people.c.id.label("person_id"), sa.null().label("class_name"))
+                     .where(people.c.school_id == school_id))
+    member = sa.union(*parts).subquery("member")
+    n = sa.func.count(member.c.class_name).over(partition_by=member.c.person_id)
     return (
-        sa.select(member.c.person_id, joined.label("class_key"))
-        .group_by(member.c.person_id).subquery("member_keys")
+        sa.select(member.c.person_id, member.c.class_name, n.label("n"), _profile_code(n).label("code"))
+        .select_from(member.join(people, people.c.id == member.c.person_id))
+        .where(people.c.school_id == school_id, people.c.active, *_role_clause(role))
+        .cte("membership")
     )
 
 
-def _progress_from_rows(catalog, people_rows, state_rows, by, only_class) -> Progress:
-    """Turn the two aggregates into counts per (group, profile) and build the Progress."""
-    people_counts: dict = {}
-    state_counts: dict = {}
-    total_people: dict = {}
-    total_states: dict = {}
+def _progress_query(school_id: int, source, role: str | None, by_class: bool, only_class: str | None):
+    """One statement: done / not-applicable counts per (class, profile code, grade, step), then
+    people per (class, profile code, grade).
 
-    def add(counts: dict, key: tuple, n: int) -> None:
-        counts[key] = counts.get(key, 0) + n
+    Rows: (class_name, code, grade, step_id, done, not_applicable, people); a
+    row of people has step_id NULL. By class, a person in n classes has a row
+    per class and someone in no class one row with class_name NULL; the
+    class gives a pupil's grade. Otherwise every person counts once (n = 1).
+    """
+    if by_class or only_class is not None:
+        membership = _memberships(school_id, role, only_class)
+        base = membership
+        person_id = membership.c.person_id
+        keys = [membership.c.class_name, membership.c.code, sa.null().label("grade")]
+        group_by = keys[:2]
+        where = [sa.or_(membership.c.class_name.is_not(None), membership.c.n == 0)]
+    else:
+        pupil_class = classes.alias("pupil_class")
+        base = people.outerjoin(pupil_class, pupil_class.c.id == people.c.class_id)
+        person_id = people.c.id
+        keys = [sa.null().label("class_name"), _profile_code(1).label("code"), pupil_class.c.grade]
+        group_by = [people.c.role, people.c.class_leader, people.c.specialist, pupil_class.c.grade]
+        where = [people.c.school_id == school_id, people.c.active, *_role_clause(role)]
+    counted = source.c.action.in_((DONE, NOT_APPLICABLE))
+    states = (
+        sa.select(*keys, source.c.step_id,
+                  sa.func.count().filter(source.c.action == DONE),
+                  sa.func.count().filter(source.c.action == NOT_APPLICABLE), sa.null())
+        .select_from(base.join(source, source.c.person_id == person_id))
+        .where(*where, counted).group_by(*group_by, source.c.step_id)
+    )
+    heads = (
+        sa.select(*keys, sa.null(), sa.null(), sa.null(), sa.func.count())
+        .select_from(base).where(*where).group_by(*group_by)
+    )
+    return sa.union_all(states, heads)
 
-    def groups(class_key: str | None, role: str) -> tuple:
-        if by == "class":
-            names = {c for c in (class_key or "").split(",") if c}
-            return tuple(sorted(names if only_class is None else names & {only_class}))
-        if by == "role":
-            return (role,)
-        return (None,)
 
-    for class_key, role, leader, specialist, grade, n in people_rows:
-        profile = Profile(role, bool(leader), bool(specialist), grade if role == "pupil" else None)
-        add(total_people, (None, profile), n)
-        for group in groups(class_key, role):
-            add(people_counts, (group, profile), n)
-    for class_key, role, leader, specialist, grade, step_id, action, n in state_rows:
-        profile = Profile(role, bool(leader), bool(specialist), grade if role == "pupil" else None)
-        add(total_states, (None, profile, step_id, action), n)
-        for group in groups(class_key, role):
-            add(state_counts, (group, profile, step_id, action), n)
+def _progress_from_rows(catalog, rows, by) -> Progress:
+    """Counts per (group, profile) from the rows of `_progress_query`, then the Progress."""
+    roles = list(_ROLE_ORDER)
+    people_counts: dict = defaultdict(int)
+    state_counts: dict = defaultdict(int)
+    total_people: dict = defaultdict(float)
+    total_states: dict = defaultdict(float)
+    profiles: dict = {}
+    interned: dict = {}  # one Profile object per value: dict keys then compare by identity
+    for class_name, code, grade, step_id, done, exempt, heads in rows:
+        key = (code, class_name, grade)
+        if key not in profiles:
+            flags, memberships = divmod(code, _PROFILE_BASE)
+            role_index, bits = divmod(flags, 4)
+            role = roles[role_index] if role_index < len(roles) else "?"
+            if role == "pupil" and class_name is not None:
+                grade = grade_of(class_name)
+            profile = Profile(role, bool(bits & 2), bool(bits & 1), grade if role == "pupil" else None)
+            profile = interned.setdefault(profile, profile)
+            group = class_name if by == "class" else role if by == "role" else None
+            profiles[key] = (profile, max(memberships, 1), group)
+        profile, memberships, group = profiles[key]
+        # A person in two classes is half a person in each, and one in the total.
+        if step_id is None:
+            total_people[(None, profile)] += heads / memberships
+            if group is not None:
+                people_counts[(group, profile)] += heads
+            continue
+        for action, n in ((DONE, done), (NOT_APPLICABLE, exempt)):
+            if n:
+                total_states[(None, profile, step_id, action)] += n / memberships
+                if group is not None:
+                    state_counts[(group, profile, step_id, action)] += n
+
+    def whole(counts: dict) -> dict:
+        return {key: round(value) for key, value in counts.items()}
+
     if by is None:
-        return build_progress(catalog, total_people, total_states, None)
-    return build_progress(catalog, people_counts, state_counts, by, total_people, total_states)
+        return build_progress(catalog, whole(total_people), whole(total_states), None)
+    return build_progress(catalog, dict(people_counts), dict(state_counts), by,
+                          whole(total_people), whole(total_states))
 
 
 # --- writing -------------------------------------------------------------------
