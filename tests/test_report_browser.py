@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
 from sferum_onboard.tracking.store import Store
-from tests.sitekit import chromium  # noqa: F401 (session fixture; skips locally without Chromium, fails in CI)
 from tests.test_report_support import NASTY_NAME, REPO, into_store, small_school
 
 pytestmark = pytest.mark.browser
