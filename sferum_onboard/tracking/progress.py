@@ -26,14 +26,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, Person
 
 __all__ = [
     "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
     "Profile", "profile_of", "groups_of", "StepProgress", "GroupProgress", "Progress",
-    "count_states", "build_progress", "aggregate_progress", "next_steps", "StatusLine", "person_status",
+    "count_states", "build_progress", "progress_from_buckets", "Bucket", "aggregate_progress", "next_steps", "StatusLine", "person_status",
     "step_order",
 ]
 
@@ -142,9 +142,11 @@ def _state(event: Event, step_id: str, retired: bool) -> StepState:
 # --- who follows which steps ---------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class Profile:
-    """What decides a person's checklist: role, flags and (for pupils) the grade."""
+class Profile(NamedTuple):
+    """What decides a person's checklist: role, flags and (for pupils) the grade.
+
+    A named tuple: it is a dict key in every count, and tuples hash fast.
+    """
 
     role: str
     class_leader: bool = False
@@ -194,9 +196,11 @@ def class_sort_key(name: str | None) -> tuple:
 # --- progress ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StepProgress:
-    """One step within one group: who follows it, who did it, who was exempted."""
+class StepProgress(NamedTuple):
+    """One step within one group: who follows it, who did it, who was exempted.
+
+    A named tuple: a district report builds hundreds of thousands of them.
+    """
 
     step_id: str
     title: str
@@ -310,6 +314,22 @@ def count_states(
     return dict(people_counts), dict(state_counts)
 
 
+@dataclass
+class Bucket:
+    """The counts of one group: people per profile, and done / not applicable per (profile, step)."""
+
+    people: dict = field(default_factory=lambda: defaultdict(int))  # Profile -> people
+    states: dict = field(default_factory=dict)  # (Profile, step id) -> [done, not applicable]
+
+    def add_state(self, profile: Profile, step_id: str, done, exempt) -> None:
+        counts = self.states.get((profile, step_id))
+        if counts is None:
+            self.states[(profile, step_id)] = [done, exempt]
+        else:
+            counts[0] += done
+            counts[1] += exempt
+
+
 def build_progress(
     catalog,
     people_counts: PeopleCounts,
@@ -325,61 +345,67 @@ def build_progress(
     since a parent counted in two classes is one person in the total.
     Steps are listed in catalog order; `step_ids` restricts them.
     """
-    wanted = set(step_ids) if step_ids is not None else None
-    order = step_order(catalog)
-    steps_cache: dict[Profile, frozenset[str]] = {}
-
-    def eligible_ids(profile: Profile) -> frozenset[str]:
-        if profile not in steps_cache:
-            steps_cache[profile] = frozenset(s.id for s in profile.steps(catalog))
-        return steps_cache[profile]
-
-    def by_group(p_counts, s_counts) -> dict:
-        """Counts bucketed per group once, so each group reads only its own."""
-        buckets: dict = defaultdict(lambda: ([], []))
-        for (g, profile), n in p_counts.items():
-            buckets[g][0].append((profile, n))
-        for (g, profile, step_id, action), n in s_counts.items():
-            buckets[g][1].append((profile, step_id, action, n))
-        return buckets
-
-    def group_progress(group, bucket) -> GroupProgress:
-        eligible: dict[str, int] = defaultdict(int)
-        done: dict[str, int] = defaultdict(int)
-        exempt: dict[str, int] = defaultdict(int)
-        people = 0
-        for profile, n in bucket[0]:
-            people += n
-            for step_id in eligible_ids(profile):
-                eligible[step_id] += n
-        for profile, step_id, action, n in bucket[1]:
-            if step_id not in eligible_ids(profile):
-                continue
+    def buckets(p_counts, s_counts) -> dict:
+        found: dict = defaultdict(Bucket)
+        for (group, profile), n in p_counts.items():
+            found[group].people[profile] += n
+        for (group, profile, step_id, action), n in s_counts.items():
             if action == DONE:
-                done[step_id] += n
+                found[group].add_state(profile, step_id, n, 0)
             elif action == NOT_APPLICABLE:
-                exempt[step_id] += n
-        ids = sorted((i for i in eligible if wanted is None or i in wanted), key=lambda i: order.get(i, len(order)))
-        return GroupProgress(group, people, tuple(
-            StepProgress(i, catalog.steps[i].title, eligible[i], done[i], exempt[i]) for i in ids
-        ))
+                found[group].add_state(profile, step_id, 0, n)
+        return found
 
     if by is None:
-        total = group_progress(None, by_group(people_counts, state_counts)[None])
-        groups: tuple[GroupProgress, ...] = ()
-        totals_from = state_counts
-    else:
-        total = group_progress(None, by_group(total_people_counts or {}, total_state_counts or {})[None])
-        buckets = by_group(people_counts, state_counts)
-        names = {g for g, _ in people_counts}
-        key = class_sort_key if by == "class" else _role_sort_key
-        groups = tuple(group_progress(g, buckets[g]) for g in sorted(names, key=key))
-        totals_from = total_state_counts or {}
+        total = buckets(people_counts, state_counts).get(None, Bucket())
+        return progress_from_buckets(catalog, None, total, {}, step_ids)
+    total = buckets(total_people_counts or {}, total_state_counts or {}).get(None, Bucket())
+    groups = buckets(people_counts, state_counts)
+    groups.pop(None, None)
+    return progress_from_buckets(catalog, by, total, dict(groups), step_ids)
+
+
+def progress_from_buckets(
+    catalog, by: str | None, total: Bucket, groups: Mapping[str, Bucket], step_ids: Iterable[str] | None = None,
+) -> Progress:
+    """Progress from per-group buckets (the store fills them straight from its aggregate)."""
+    wanted = set(step_ids) if step_ids is not None else None
+    order = step_order(catalog)
+    titles = {step_id: step.title for step_id, step in catalog.steps.items()}
+    steps_cache: dict[Profile, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def eligible(profile: Profile) -> tuple[tuple[str, ...], frozenset[str]]:
+        if profile not in steps_cache:
+            ids = tuple(s.id for s in profile.steps(catalog))
+            steps_cache[profile] = (ids, frozenset(ids))
+        return steps_cache[profile]
+
+    def group_progress(group, bucket: Bucket) -> GroupProgress:
+        counts: dict[str, list[int]] = {}
+        people = 0
+        for profile, n in bucket.people.items():
+            people += n
+            for step_id in eligible(profile)[0]:
+                if step_id in counts:
+                    counts[step_id][0] += n
+                else:
+                    counts[step_id] = [n, 0, 0]
+        for (profile, step_id), (done, exempt) in bucket.states.items():
+            if step_id in eligible(profile)[1]:
+                entry = counts.setdefault(step_id, [0, 0, 0])
+                entry[1] += done
+                entry[2] += exempt
+        ids = sorted((i for i in counts if wanted is None or i in wanted), key=lambda i: order.get(i, len(order)))
+        make = StepProgress._make  # a C-level tuple build: there may be a hundred thousand of these
+        return GroupProgress(group, people, tuple(make((i, titles[i], *counts[i])) for i in ids))
+
+    key = class_sort_key if by == "class" else _role_sort_key
+    progress_groups = tuple(group_progress(g, groups[g]) for g in sorted(groups, key=key))
     retired: dict[str, int] = defaultdict(int)
-    for (_, _, step_id, action), n in totals_from.items():
-        if step_id not in catalog.steps and action == DONE:
-            retired[step_id] += n
-    return Progress(by, total, groups, dict(sorted(retired.items())))
+    for (_, step_id), (done, _) in total.states.items():
+        if step_id not in catalog.steps and done:
+            retired[step_id] += done
+    return Progress(by, group_progress(None, total), progress_groups, dict(sorted(retired.items())))
 
 
 def step_order(catalog) -> dict[str, int]:

@@ -26,7 +26,6 @@ import dataclasses
 import datetime as dt
 import os
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -43,12 +42,12 @@ from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.tracking.progress import (
-    Profile, Progress, StepState, as_of_limit, build_progress, class_sort_key,
+    Bucket, Profile, Progress, StepState, as_of_limit, class_sort_key, progress_from_buckets,
 )
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
 
-SCHEMA_REVISION = "0002"  # the newest migration in tracking/migrations/versions
+SCHEMA_REVISION = "0003"  # the newest migration in tracking/migrations/versions
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 5_000
 _MIGRATION_LOCK = 5_318_008  # pg_advisory_xact_lock key: one process migrates at a time
@@ -76,6 +75,7 @@ classes = sa.Table(
     sa.Column("leader_id", sa.Integer, sa.ForeignKey("people.id", name="fk_classes_leader", use_alter=True)),
     sa.Column("invite_link", sa.Text),
     sa.UniqueConstraint("school_id", "name", name="uq_classes_school_name"),
+    sa.Index("ix_classes_leader", "leader_id"),  # 0003
 )
 people = sa.Table(
     "people", metadata,
@@ -96,6 +96,7 @@ people = sa.Table(
     sa.CheckConstraint("role IN ('administrator', 'teacher', 'pupil', 'parent')", name="ck_people_role"),
     sa.Index("ix_people_school_name", "school_id", "name_key"),
     sa.Index("ix_people_class", "class_id"),
+    sa.Index("ix_people_school_role", "school_id", "role"),  # 0003
 )
 teaching = sa.Table(
     "teaching", metadata,
@@ -133,6 +134,7 @@ step_state = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),
     sa.Column("action", sa.String(20), nullable=False),
     sa.Index("ix_step_state_step", "step_id"),
+    sqlite_with_rowid=False,  # 0003: the key is the table, so a lookup reads the action directly
 )
 imports = sa.Table(
     "imports", metadata,
@@ -1049,12 +1051,12 @@ _PROFILE_BASE = 1024  # membership counts stay below this in the packed profile 
 _PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
 
 
-def _profile_code(memberships):
+def _profile_code(columns, memberships):
     """One integer for what decides a checklist (role, class-leader and specialist flags) and the
     number of classes a person counts in: a narrow GROUP BY key for the big aggregate."""
-    role_code = sa.case({r: i for i, r in enumerate(_ROLE_ORDER)}, value=people.c.role, else_=len(_ROLE_ORDER))
-    return (role_code * 4 + sa.cast(people.c.class_leader, sa.Integer) * 2
-            + sa.cast(people.c.specialist, sa.Integer)) * _PROFILE_BASE + memberships
+    role_code = sa.case({r: i for i, r in enumerate(_ROLE_ORDER)}, value=columns.role, else_=len(_ROLE_ORDER))
+    return (role_code * 4 + sa.cast(columns.class_leader, sa.Integer) * 2
+            + sa.cast(columns.specialist, sa.Integer)) * _PROFILE_BASE + memberships
 
 
 def _memberships(school_id: int, role: str | None, only_class: str | None):
@@ -1062,39 +1064,47 @@ def _memberships(school_id: int, role: str | None, only_class: str | None):
 
     A pupil counts in their class; a parent in each class of their active
     children; a teacher in the classes they lead; anyone else in no class
-    (one row with class_name NULL). `n` is how many classes the person
-    counts in, so weighting a row by 1/n gives the school total, where a
-    parent of children in two classes is one person. With `only_class`,
-    only that class's people (n = 1).
+    (a row with class_name NULL). `n` is how many classes the person counts
+    in, so weighting a row by 1/n gives the school total, where a parent of
+    children in two classes is one person; callers keep the rows with a
+    class or with n = 0. With `only_class`, only that class's people (n = 1).
+    Each part reads the person's own row, so nothing joins people again.
     """
-    pupil = people.alias("member_pupil")
-    pupil_class = classes.alias("member_class")
-    parts = [
-        sa.select(people.c.id.label("person_id"), classes.c.name.label("class_name"))
-        .select_from(people.join(classes, classes.c.id == people.c.class_id))
-        .where(people.c.school_id == school_id, people.c.role == "pupil"),
-        sa.select(households.c.parent_id.label("person_id"), pupil_class.c.name.label("class_name"))
-        .select_from(households.join(pupil, pupil.c.id == households.c.pupil_id)
-                     .join(pupil_class, pupil_class.c.id == pupil.c.class_id))
-        .where(pupil.c.school_id == school_id, pupil.c.active),
-        sa.select(classes.c.leader_id.label("person_id"), classes.c.name.label("class_name"))
-        .where(classes.c.school_id == school_id, classes.c.leader_id.is_not(None)),
-    ]
-    if only_class is not None:
-        parts[0] = parts[0].where(classes.c.name == only_class)
-        parts[1] = parts[1].where(pupil_class.c.name == only_class)
-        parts[2] = parts[2].where(classes.c.name == only_class)
-    else:
-        parts.append(sa.select(people.c.id.label("person_id"), sa.null().label("class_name"))
-                     .where(people.c.school_id == school_id))
-    member = sa.union(*parts).subquery("member")
-    n = sa.func.count(member.c.class_name).over(partition_by=member.c.person_id)
-    return (
-        sa.select(member.c.person_id, member.c.class_name, n.label("n"), _profile_code(n).label("code"))
-        .select_from(member.join(people, people.c.id == member.c.person_id))
-        .where(people.c.school_id == school_id, people.c.active, *_role_clause(role))
-        .cte("membership")
+    person = [people.c.id.label("person_id")]
+    flags = [people.c.role, people.c.class_leader, people.c.specialist]
+    own = [people.c.school_id == school_id, people.c.active, *_role_clause(role)]
+    child = people.alias("member_child")
+    child_class = classes.alias("member_class")
+    join = sa.join if only_class is not None else sa.outerjoin
+    pupils = (
+        sa.select(*person, classes.c.name.label("class_name"), *flags)
+        .select_from(join(people, classes, classes.c.id == people.c.class_id))
+        .where(*own, people.c.role == "pupil")
     )
+    parents = (
+        sa.select(*person, child_class.c.name.label("class_name"), *flags).distinct()
+        .select_from(people.join(households, households.c.parent_id == people.c.id)
+                     .join(child, sa.and_(child.c.id == households.c.pupil_id, child.c.active))
+                     .join(child_class, child_class.c.id == child.c.class_id))
+        .where(*own, people.c.role == "parent")
+    )
+    staff = (
+        sa.select(*person, classes.c.name.label("class_name"), *flags)
+        .select_from(join(people, classes, classes.c.leader_id == people.c.id))
+        .where(*own, people.c.role.in_(("teacher", "administrator")))
+    )
+    parts = [pupils, parents, staff]
+    if only_class is None:
+        # A parent whose children are all gone or classless is still counted, in no class.
+        parts.append(sa.select(*person, sa.null().label("class_name"), *flags).where(*own, people.c.role == "parent"))
+    else:
+        parts = [pupils.where(classes.c.name == only_class), parents.where(child_class.c.name == only_class),
+                 staff.where(classes.c.name == only_class)]
+    member = sa.union_all(*parts).subquery("member")
+    n = sa.func.count(member.c.class_name).over(partition_by=member.c.person_id)
+    return sa.select(
+        member.c.person_id, member.c.class_name, n.label("n"), _profile_code(member.c, n).label("code"),
+    ).cte("membership")
 
 
 def _progress_query(school_id: int, source, role: str | None, by_class: bool, only_class: str | None):
@@ -1117,7 +1127,7 @@ def _progress_query(school_id: int, source, role: str | None, by_class: bool, on
         pupil_class = classes.alias("pupil_class")
         base = people.outerjoin(pupil_class, pupil_class.c.id == people.c.class_id)
         person_id = people.c.id
-        keys = [sa.null().label("class_name"), _profile_code(1).label("code"), pupil_class.c.grade]
+        keys = [sa.null().label("class_name"), _profile_code(people.c, 1).label("code"), pupil_class.c.grade]
         group_by = [people.c.role, people.c.class_leader, people.c.specialist, pupil_class.c.grade]
         where = [people.c.school_id == school_id, people.c.active, *_role_clause(role)]
     counted = source.c.action.in_((DONE, NOT_APPLICABLE))
@@ -1136,46 +1146,49 @@ def _progress_query(school_id: int, source, role: str | None, by_class: bool, on
 
 
 def _progress_from_rows(catalog, rows, by) -> Progress:
-    """Counts per (group, profile) from the rows of `_progress_query`, then the Progress."""
+    """Per-group buckets from the rows of `_progress_query`, then the Progress."""
     roles = list(_ROLE_ORDER)
-    people_counts: dict = defaultdict(int)
-    state_counts: dict = defaultdict(int)
-    total_people: dict = defaultdict(float)
-    total_states: dict = defaultdict(float)
-    profiles: dict = {}
-    interned: dict = {}  # one Profile object per value: dict keys then compare by identity
+    total = Bucket()
+    total_states = total.states
+    groups: dict[str, Bucket] = {}
+    seen: dict = {}  # (code, class, grade) -> (profile, classes counted in, group bucket)
     for class_name, code, grade, step_id, done, exempt, heads in rows:
         key = (code, class_name, grade)
-        if key not in profiles:
+        if key not in seen:
             flags, memberships = divmod(code, _PROFILE_BASE)
             role_index, bits = divmod(flags, 4)
             role = roles[role_index] if role_index < len(roles) else "?"
             if role == "pupil" and class_name is not None:
                 grade = grade_of(class_name)
             profile = Profile(role, bool(bits & 2), bool(bits & 1), grade if role == "pupil" else None)
-            profile = interned.setdefault(profile, profile)
             group = class_name if by == "class" else role if by == "role" else None
-            profiles[key] = (profile, max(memberships, 1), group)
-        profile, memberships, group = profiles[key]
-        # A person in two classes is half a person in each, and one in the total.
+            bucket = groups.setdefault(group, Bucket()) if group is not None else None
+            seen[key] = (profile, max(memberships, 1), bucket)
+        profile, memberships, bucket = seen[key]
+        # A person counted in two classes is half a person in each share of the total.
         if step_id is None:
-            total_people[(None, profile)] += heads / memberships
-            if group is not None:
-                people_counts[(group, profile)] += heads
+            total.people[profile] += heads / memberships
+            if bucket is not None:
+                bucket.people[profile] += heads
             continue
-        for action, n in ((DONE, done), (NOT_APPLICABLE, exempt)):
-            if n:
-                total_states[(None, profile, step_id, action)] += n / memberships
-                if group is not None:
-                    state_counts[(group, profile, step_id, action)] += n
-
-    def whole(counts: dict) -> dict:
-        return {key: round(value) for key, value in counts.items()}
-
-    if by is None:
-        return build_progress(catalog, whole(total_people), whole(total_states), None)
-    return build_progress(catalog, dict(people_counts), dict(state_counts), by,
-                          whole(total_people), whole(total_states))
+        state_key = (profile, step_id)
+        counts = total_states.get(state_key)
+        if counts is None:
+            total_states[state_key] = [done / memberships, exempt / memberships]
+        else:
+            counts[0] += done / memberships
+            counts[1] += exempt / memberships
+        if bucket is not None:
+            counts = bucket.states.get(state_key)
+            if counts is None:
+                bucket.states[state_key] = [done, exempt]
+            else:
+                counts[0] += done
+                counts[1] += exempt
+    # The halves add up to whole people: round away the float error.
+    total.people = {profile: round(n) for profile, n in total.people.items()}
+    total.states = {key: [round(done), round(exempt)] for key, (done, exempt) in total.states.items()}
+    return progress_from_buckets(catalog, by, total, groups)
 
 
 # --- writing -------------------------------------------------------------------
