@@ -345,17 +345,20 @@ def db_backup(file: Path, db: str | None) -> None:
 
 def _mark_options():
     """mark and unmark share their arguments and their output."""
+    decorators = [
+        click.argument("args", nargs=-1, required=True, metavar="[УЧАСТНИК]... ШАГ"),
+        click.option("--at", "at", metavar="ДАТА",
+                     help="Когда это было: 2026-09-10, 10.09.2026 или «2026-09-10 18:30»; по умолчанию сейчас."),
+        click.option("--note", metavar="ТЕКСТ", help="Примечание к отметке."),
+        click.option("--by", "by", metavar="ИМЯ",
+                     help="Кто отмечает; по умолчанию SFERUM_ONBOARD_USER или имя пользователя."),
+        click.option("--source", type=click.Choice(["meeting", "sheet", "import", "self"]), default="meeting",
+                     show_default=True, help="Откуда сведения: собрание, таблица, импорт, сам участник."),
+    ]
 
     def decorate(func):
-        func = click.argument("args", nargs=-1, required=True, metavar="[УЧАСТНИК]... ШАГ")(func)
-        func = click.option("--at", "at", metavar="ДАТА",
-                            help="Когда это было: 2026-09-10, 10.09.2026 или «2026-09-10 18:30»; по умолчанию сейчас.")(func)
-        func = click.option("--note", metavar="ТЕКСТ", help="Примечание к отметке.")(func)
-        func = click.option("--by", "by", metavar="ИМЯ",
-                            help="Кто отмечает; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")(func)
-        func = click.option("--source", type=click.Choice(["meeting", "sheet", "import", "self"]),
-                            default="meeting", show_default=True,
-                            help="Откуда сведения: собрание, таблица, импорт, сам участник.")(func)
+        for decorator in reversed(decorators):  # click lists options in the order they are written here
+            func = decorator(func)
         return func
 
     return decorate
@@ -397,6 +400,7 @@ def mark(args, at, note, by, source, not_applicable, project, db, school_name) -
     перечислить нескольких участников перед шагом.
 
     Пример: sferum-onboard mark "Иванова Мария" install-max --at 2026-09-10
+
     Шаг школы: sferum-onboard mark approve-regulation
     """
     action = "not_applicable" if not_applicable else "done"

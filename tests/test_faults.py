@@ -219,3 +219,28 @@ def test_a_mark_waits_for_a_long_writer_instead_of_failing(store_url):
     assert code == 0, err
     assert out.startswith("Отмечено: #1 Иванов Иван")
     assert time.monotonic() - started > 1.0  # it really waited for the lock
+
+
+CREATOR = textwrap.dedent("""
+    import sys
+    from sferum_onboard.tracking.store import Store
+
+    store = Store.open(sys.argv[1])
+    school = store.get_or_create_school("Школа № 1")
+    for n in range(15):
+        store.ensure_class(school, f"{n % 11 + 1}А")
+        store.add_person(school, f"Ученик {sys.argv[2]}-{n}", "pupil", class_name=f"{n % 11 + 1}Б")
+    print("OK", flush=True)
+""")
+
+
+def test_processes_creating_the_same_school_and_classes_do_not_collide(store_url):
+    Store.open(store_url).close()  # the schema exists before the race
+    workers = [python("-c", CREATOR, store_url, str(n)) for n in range(3)]
+    for worker in workers:
+        code = worker.wait(timeout=300)
+        assert (code, worker.stdout.read().strip()) == (0, "OK"), worker.stderr.read()
+    with Store.open(store_url) as store:
+        school = store.school()
+        assert len(store.classes(school)) == 22
+        assert len(store.people(school)) == 45

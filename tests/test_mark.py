@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -241,3 +242,14 @@ def test_marks_are_history_in_the_store(school_db):
     events = events_of(school_db)
     assert [(e.action, e.source, e.note) for e in events] == [
         ("done", "self", None), ("undone", "meeting", "ошиблись строкой")]
+
+
+def test_status_keeps_the_history_of_a_retired_step(school_db):
+    with Store.open(school_db) as store:
+        school = store.school()
+        store.append_events([NewEvent(school.id, 1, "old-survey", at=dt.datetime(2026, 9, 10))])
+    output = run("status", *PROJECT, "--db", school_db, "#1").output
+    assert output.splitlines()[-1] == "Шаг убран из каталога: old-survey — ✓ выполнен, 10.09.2026"
+    data = json.loads(run("status", *PROJECT, "--db", school_db, "#1", "--format", "json").output)
+    assert data["other_steps"] == [{"id": "old-survey", "retired": True, "state": "done", "at": "2026-09-10 00:00:00",
+                                    "by": None, "source": "meeting", "note": None}]

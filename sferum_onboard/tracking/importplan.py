@@ -18,6 +18,7 @@ roster are listed and deactivated only when asked.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -117,9 +118,12 @@ def _merge(old: tuple, new: tuple) -> tuple:
     return tuple(dict.fromkeys(old + new))
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
 def _contact_key(contact: str) -> str:
     """Phones compare by digits, «8 900…» and «+7 900…» alike; anything else case-folded."""
-    digits = "".join(ch for ch in contact if ch.isdigit())
+    digits = _NOT_DIGITS.sub("", contact)
     if len(digits) >= 7:
         return "7" + digits[1:] if len(digits) == 11 and digits[0] == "8" else digits
     return " ".join(contact.casefold().split())
@@ -304,7 +308,8 @@ class _Planner:
         def order(p: Person) -> tuple:
             return (not p.active, p.id)
 
-        shared = [p for p in candidates if set(p.children) & set(children)]
+        wanted = set(children)
+        shared = [p for p in candidates if not wanted.isdisjoint(p.children)]
         if shared:
             return sorted(shared, key=order)[0]
         same = [p for p in candidates if contact and p.contact and _same_contact(p.contact, contact)]

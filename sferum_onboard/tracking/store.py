@@ -51,6 +51,7 @@ SCHEMA_REVISION = "0003"  # the newest migration in tracking/migrations/versions
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 5_000
 _MIGRATION_LOCK = 5_318_008  # pg_advisory_xact_lock key: one process migrates at a time
+_SCHOOL_LOCKS = 5_318  # pg_advisory_xact_lock(space, school id): one writer of a school's people at a time
 
 # --- tables (must match the migrations; tests compare them) --------------------
 
@@ -359,6 +360,7 @@ class Store:
         if not name:
             raise DataError(TRACKING["school-name-empty"])
         with self._write() as conn:
+            _lock_school(conn, 0)
             return _ensure_school(conn, name)
 
     # --- classes ------------------------------------------------------------
@@ -384,6 +386,7 @@ class Store:
         if canonical is None:
             raise DataError(TRACKING["class-invalid"].format(name=name))
         with self._write() as conn:
+            _lock_school(conn, _school_id(school))
             class_id = _ensure_classes(conn, _school_id(school), [canonical])[canonical]
         return self._class_by_id(class_id)
 
@@ -391,6 +394,7 @@ class Store:
         """Make a teacher the class leader of a class (None: nobody)."""
         item = self.get_class(school, class_name)
         with self._write() as conn:
+            _lock_school(conn, item.school_id)
             if person_id is not None:
                 role = conn.execute(sa.select(people.c.role).where(
                     people.c.id == person_id, people.c.school_id == item.school_id)).scalar()
@@ -552,6 +556,7 @@ class Store:
         if role not in _ROLE_ORDER:
             raise DataError(TRACKING["role-invalid"].format(role=role, known=", ".join(_ROLE_ORDER)))
         with self._write() as conn:
+            _lock_school(conn, sid)
             person_id = _insert_people(conn, sid, [wanted])[0]
         return self.person(person_id)
 
@@ -561,6 +566,7 @@ class Store:
             school_id = conn.execute(sa.select(people.c.school_id).where(people.c.id == parent_id)).scalar()
             if school_id is None:
                 raise NotFoundError(TRACKING["person-id-unknown"].format(id=parent_id))
+            _lock_school(conn, school_id)
             _link_households(conn, [(parent_id, pupil_id)])
             _touch(conn, school_id)
 
@@ -592,8 +598,7 @@ class Store:
         people are written.
         """
         with self._write() as conn:
-            if self.backend == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": plan.school.id})
+            _lock_school(conn, plan.school.id)
             if plan.version is not None and plan.version == _roster_version(conn, plan.school.id):
                 fresh = plan
             else:
@@ -911,6 +916,15 @@ def _role_clause(role: str | None) -> list:
     return [people.c.role == role]
 
 
+def _lock_school(conn: Connection, school_id: int) -> None:
+    """Serialise changes to one school's people on PostgreSQL (0: creating schools).
+
+    SQLite needs nothing: every writer holds the whole database (BEGIN IMMEDIATE).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": _SCHOOL_LOCKS, "key": school_id})
+
+
 def _roster_version(conn: Connection, school_id: int) -> int:
     return conn.execute(sa.select(schools.c.roster_version).where(schools.c.id == school_id)).scalar() or 0
 
@@ -1146,15 +1160,19 @@ def _progress_query(school_id: int, source, role: str | None, by_class: bool, on
 
 
 def _progress_from_rows(catalog, rows, by) -> Progress:
-    """Per-group buckets from the rows of `_progress_query`, then the Progress."""
+    """Per-group buckets from the rows of `_progress_query`, then the Progress.
+
+    This loop sees one row per (class, profile, step): a hundred thousand
+    for a big school, so it keeps to local names and plain lists.
+    """
     roles = list(_ROLE_ORDER)
     total = Bucket()
-    total_states = total.states
+    total_people, total_states = total.people, total.states
     groups: dict[str, Bucket] = {}
-    seen: dict = {}  # (code, class, grade) -> (profile, classes counted in, group bucket)
+    seen: dict = {}  # (code, class, grade) -> (profile, classes counted in, group's people, group's states)
     for class_name, code, grade, step_id, done, exempt, heads in rows:
-        key = (code, class_name, grade)
-        if key not in seen:
+        entry = seen.get((code, class_name, grade))
+        if entry is None:
             flags, memberships = divmod(code, _PROFILE_BASE)
             role_index, bits = divmod(flags, 4)
             role = roles[role_index] if role_index < len(roles) else "?"
@@ -1162,32 +1180,39 @@ def _progress_from_rows(catalog, rows, by) -> Progress:
                 grade = grade_of(class_name)
             profile = Profile(role, bool(bits & 2), bool(bits & 1), grade if role == "pupil" else None)
             group = class_name if by == "class" else role if by == "role" else None
-            bucket = groups.setdefault(group, Bucket()) if group is not None else None
-            seen[key] = (profile, max(memberships, 1), bucket)
-        profile, memberships, bucket = seen[key]
-        # A person counted in two classes is half a person in each share of the total.
+            bucket = groups.get(group)
+            if bucket is None and group is not None:
+                bucket = groups[group] = Bucket()
+            entry = (profile, max(memberships, 1), bucket and bucket.people, bucket and bucket.states)
+            seen[(code, class_name, grade)] = entry
+        profile, memberships, group_people, group_states = entry
         if step_id is None:
-            total.people[profile] += heads / memberships
-            if bucket is not None:
-                bucket.people[profile] += heads
+            # A person counted in two classes is half a person in each share of the total.
+            total_people[profile] += heads / memberships
+            if group_people is not None:
+                group_people[profile] += heads
             continue
-        state_key = (profile, step_id)
-        counts = total_states.get(state_key)
-        if counts is None:
-            total_states[state_key] = [done / memberships, exempt / memberships]
+        key = (profile, step_id)
+        if memberships > 1:
+            done_share, exempt_share = done / memberships, exempt / memberships
         else:
-            counts[0] += done / memberships
-            counts[1] += exempt / memberships
-        if bucket is not None:
-            counts = bucket.states.get(state_key)
+            done_share, exempt_share = done, exempt
+        counts = total_states.get(key)
+        if counts is None:
+            total_states[key] = [done_share, exempt_share]
+        else:
+            counts[0] += done_share
+            counts[1] += exempt_share
+        if group_states is not None:
+            counts = group_states.get(key)
             if counts is None:
-                bucket.states[state_key] = [done, exempt]
+                group_states[key] = [done, exempt]
             else:
                 counts[0] += done
                 counts[1] += exempt
     # The halves add up to whole people: round away the float error.
-    total.people = {profile: round(n) for profile, n in total.people.items()}
-    total.states = {key: [round(done), round(exempt)] for key, (done, exempt) in total.states.items()}
+    total.people = {profile: round(n) for profile, n in total_people.items()}
+    total.states = {key: [round(done), round(exempt)] for key, (done, exempt) in total_states.items()}
     return progress_from_buckets(catalog, by, total, groups)
 
 
