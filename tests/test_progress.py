@@ -201,3 +201,22 @@ def test_renamed_ids_in_the_cache_are_folded(store, catalog, as_of):
     assert list(states) == [(ids[0], "login-max")]
     assert states[(ids[0], "login-max")].stored_step_id == "login-phone"
     assert store.progress(catalog, school, by=None, as_of=as_of).total.step("login-max").done == 1
+
+
+def test_a_big_batch_takes_the_bulk_path_and_keeps_the_rule(store, catalog):
+    """Batches of thousands go through COPY on PostgreSQL; the state must still follow fold_events."""
+    import random
+
+    rng = random.Random(5)
+    school, ids = build_school(store)
+    moments = [DAY + dt.timedelta(minutes=m) for m in range(50)]
+
+    def batch(size):
+        return [NewEvent(school.id, rng.choice(ids), rng.choice(STEPS), rng.choice(["done", "undone"]),
+                         rng.choice(moments), "замер", "sheet", None) for _ in range(size)]
+
+    store.append_events(batch(3000), return_events=False)
+    store.append_events(batch(2500), return_events=False)  # older and newer states against the cache
+    logged = store.events(school, school_level=False)
+    assert len(logged) == 5500
+    assert store.current_states(school, catalog) == fold_events(logged, catalog)

@@ -220,3 +220,20 @@ def test_namesake_parents_with_different_phones_are_two_people(store, school):
     again = roster("parents", parent(2, "Иванова Мария", ("Иванов Пётр", "7А"), contact="89001112233"),
                    parent(3, "Иванова Мария", ("Орлова Анна", "5Б"), contact="+7 901 444 55 66"))
     assert counts(store.plan_import(school, again)) == {"unchanged": 2}
+
+
+def test_a_big_list_takes_the_bulk_path(store, school):
+    """Thousands of rows go through COPY on PostgreSQL: subjects, classes and households must survive it."""
+    pupils = [pupil(n, f"Ученик{n:05d} Иван", f"{n % 11 + 1}А") for n in range(2, 2600)]
+    store.apply_import(store.plan_import(school, roster("pupils", *pupils)))
+    parents = [parent(n, f"Родитель{n:05d} Мария", (f"Ученик{n:05d} Иван", None)) for n in range(2, 2600)]
+    store.apply_import(store.plan_import(school, roster("parents", *parents)))
+    teachers = [staff(n, f"Учитель{n:05d} Ольга", subjects=("математика", "физика"), led=(f"{n % 11 + 1}А",) if n < 13 else ())
+                for n in range(2, 2300)]
+    store.apply_import(store.plan_import(school, roster("staff", *teachers)))
+    found = store.resolve_person(school, "Учитель00002 Ольга")
+    assert found.subjects == ("математика", "физика")
+    assert found.led_classes == ("3А",)
+    assert store.resolve_person(school, "Родитель02599 Мария").children == (
+        store.resolve_person(school, "Ученик02599 Иван").id,)
+    assert counts(store.plan_import(school, roster("staff", *teachers))) == {"unchanged": 2298}
