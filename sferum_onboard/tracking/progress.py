@@ -32,9 +32,10 @@ from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, P
 
 __all__ = [
     "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
-    "Profile", "profile_of", "groups_of", "StepProgress", "GroupProgress", "Progress",
-    "count_states", "build_progress", "progress_from_buckets", "Bucket", "aggregate_progress", "next_steps", "StatusLine", "person_status",
-    "step_order",
+    "Profile", "profile_of", "has_role", "groups_of", "class_sort_key", "step_order",
+    "StepProgress", "GroupProgress", "Progress", "Bucket",
+    "count_states", "build_progress", "progress_from_buckets", "aggregate_progress",
+    "StatusLine", "person_status", "next_steps",
 ]
 
 StateKey = tuple[int | None, str]
@@ -157,6 +158,15 @@ class Profile(NamedTuple):
         return catalog.steps_for_person(self.role, self.class_leader, self.specialist, self.grade)
 
 
+def has_role(person: Person, role: str) -> bool:
+    """A person role, or a catalog role that is a teacher's flag («class_leader», «specialist»)."""
+    if role == "class_leader":
+        return person.role == "teacher" and person.class_leader
+    if role == "specialist":
+        return person.role == "teacher" and person.specialist
+    return person.role == role
+
+
 def profile_of(person: Person) -> Profile:
     """A pupil's checklist depends on the grade (the 1–4 variant); nobody else's does."""
     return Profile(
@@ -277,7 +287,8 @@ class Progress:
         }
 
 
-# Counts that both the pure path and the store's SQL produce; build_progress turns them into Progress.
+# Counts of the pure path (count_states); build_progress turns them into buckets, then a Progress.
+# The store fills the buckets straight from its SQL aggregate (progress_from_buckets).
 #   people_counts: (group, Profile) -> number of people
 #   state_counts:  (group, Profile, current step id, action) -> number of people
 PeopleCounts = Mapping[tuple[str | None, Profile], int]

@@ -42,7 +42,7 @@ from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.tracking.progress import (
-    Bucket, Profile, Progress, StepState, as_of_limit, class_sort_key, progress_from_buckets,
+    Bucket, Profile, Progress, StepState, as_of_limit, class_sort_key, has_role, progress_from_buckets,
 )
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
@@ -443,7 +443,7 @@ class Store:
                 everyone_pupils = everyone
         found = everyone
         if role is not None:
-            found = [p for p in found if _has_role(p, role)]
+            found = [p for p in found if has_role(p, role)]
         if active is not None:
             found = [p for p in found if p.active == active]
         if class_name is not None:
@@ -899,14 +899,6 @@ def _run_migrations(conn: Connection) -> None:
 _ROLE_ORDER = {"administrator": 0, "teacher": 1, "pupil": 2, "parent": 3}
 
 
-def _has_role(person: Person, role: str) -> bool:
-    if role == "class_leader":
-        return person.role == "teacher" and person.class_leader
-    if role == "specialist":
-        return person.role == "teacher" and person.specialist
-    return person.role == role
-
-
 def _role_clause(role: str | None) -> list:
     if role is None:
         return []
@@ -1171,6 +1163,7 @@ def _progress_from_rows(catalog, rows, by) -> Progress:
     total_people, total_states = total.people, total.states
     groups: dict[str, Bucket] = {}
     seen: dict = {}  # (code, class, grade) -> (profile, classes counted in, group's people, group's states)
+    grades: dict[str, int | None] = {}
     for class_name, code, grade, step_id, done, exempt, heads in rows:
         entry = seen.get((code, class_name, grade))
         if entry is None:
@@ -1178,7 +1171,9 @@ def _progress_from_rows(catalog, rows, by) -> Progress:
             role_index, bits = divmod(flags, 4)
             role = roles[role_index] if role_index < len(roles) else "?"
             if role == "pupil" and class_name is not None:
-                grade = grade_of(class_name)
+                if class_name not in grades:
+                    grades[class_name] = grade_of(class_name)
+                grade = grades[class_name]
             profile = Profile(role, bool(bits & 2), bool(bits & 1), grade if role == "pupil" else None)
             group = class_name if by == "class" else role if by == "role" else None
             bucket = groups.get(group)
