@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import openpyxl
 import pytest
 
 from sferum_onboard.errors import DataError
+from sferum_onboard.tracking import roster as roster_module
 from sferum_onboard.tracking.roster import normalise_name, parse_classes, read_roster
 from tests.rosterfiles import encrypted_xlsx, garbage, truncated_xlsx, with_shared_strings, write_csv, write_xlsx
 
@@ -295,3 +299,43 @@ def test_faults(tmp_path):
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     assert message(xls) == (f"{xls}: это книга старого формата Excel 97–2003 (XLS); сохраните её как "
                             "«Книга Excel (*.xlsx)» или как CSV")
+
+
+def test_xlsx_numbers_and_dates_read_as_the_list_shows_them(tmp_path):
+    """Excel keeps every number as a float: a phone, a class number and a date must not come out as
+    «79001234567.0», «7.0» or a serial number."""
+    rows = [["ФИО", "Класс", "Буква", "Телефон", "Дата рождения"],
+            ["Иванов Иван", 7, "а", 79001234567, dt.datetime(2013, 2, 1)],
+            ["Петрова Алёна", 11.0, "Б", 89001234567.0, dt.date(2012, 3, 4)]]
+    roster = read_roster(write_xlsx(tmp_path / "n.xlsx", rows))
+    assert [(p.full_name, p.class_name, p.contact) for p in roster.people] == [
+        ("Иванов Иван", "7А", "79001234567"), ("Петрова Алёна", "11Б", "89001234567")]
+    rows = [["ФИО", "Класс"], ["Иванов Иван", dt.datetime(2013, 2, 1)], ["Петрова Алёна", 1.5]]
+    path = write_xlsx(tmp_path / "d.xlsx", rows)
+    assert [str(p).split(": ", 1)[1] for p in read_roster(path).problems] == [
+        "«01.02.2013» — не название класса (ожидается, например, «7А» или «11Б»)",
+        "«1.5» — не название класса (ожидается, например, «7А» или «11Б»)"]
+
+
+def test_a_sheet_used_far_beyond_any_list_is_refused_before_reading(tmp_path, monkeypatch):
+    """The XLSX reader holds a sheet as one grid up to its last used cell: a stray value in XFD1048576
+    would need hundreds of gigabytes. The limit is lowered here so that a failure stays cheap."""
+    monkeypatch.setattr(roster_module, "MAX_SHEET_CELLS", 10_000)
+
+    def workbook(name: str, stray: str):
+        path = write_xlsx(tmp_path / name, [], sheets={"Список": PUPILS, "Скрытый": [["x"]]})
+        book = openpyxl.load_workbook(path)
+        book["Список"][stray] = "заметка"
+        book["Скрытый"]["CV300"] = "x"
+        book["Скрытый"].sheet_state = "hidden"  # a hidden sheet is not read, so it is not refused either
+        book.save(path)
+        return path
+
+    far = workbook("far.xlsx", "CV200")  # 100 columns × 200 rows
+    with pytest.raises(DataError) as error:
+        read_roster(far)
+    assert str(error.value) == (
+        f"{far}: на листе заняты ячейки далеко за списком — последняя занятая ячейка CV200; такой лист не "
+        "прочитать. Удалите в Excel лишние строки и столбцы за списком (Ctrl+End покажет эту ячейку) и сохраните "
+        "файл заново — или сохраните лист как CSV")
+    assert pupils(read_roster(workbook("near.xlsx", "CV99"))) == EXPECTED_PUPILS

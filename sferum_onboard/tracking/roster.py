@@ -21,6 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import ROSTER
@@ -209,83 +212,76 @@ def _xlsx_tables(path: Path, data: bytes) -> list[_Table]:
             raise DataError(ROSTER["ods"].format(file=path))
         if "xl/workbook.xml" not in names:
             raise DataError(ROSTER["binary"].format(file=path))
-        reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True)
-        reader.read()
-        book = reader.wb
-        sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            worksheets = [s for s in book.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]  # not charts
+            chosen = [s.name for s in worksheets if s.visible == SheetVisibleEnum.Visible] or [
+                s.name for s in worksheets]
+            labels = {name: str(path) if len(chosen) == 1 else f"{path}[{name}]" for name in chosen}
+            ends = _used_range_ends(archive, names)
+            for name in chosen:
+                if name in ends and _cells_up_to(ends[name]) > MAX_SHEET_CELLS:
+                    raise DataError(ROSTER["xlsx-sheet-too-large"].format(file=labels[name], cell=ends[name]))
+            # calamine parses a whole sheet at once, so a damaged sheet fails here, before any row is
+            # read. Rows and columns count from A1, not from the first filled cell: problems name sheet rows.
+            sheets = [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in chosen]
     except DataError:
         raise
-    except Exception:  # zipfile.BadZipFile, KeyError, XML errors: a broken or cut file
+    except Exception:  # zipfile.BadZipFile, calamine's ZipError, XmlError, CalamineError: a broken or cut file
         raise DataError(ROSTER["xlsx-broken"].format(file=path)) from None
-    tables = []
-    for ws in sheets:
-        label = str(path) if len(sheets) == 1 else f"{path}[{ws.title}]"
-        tables.append(_Table(label, _sheet_rows(path, ws), ws.max_row or 0, normalise_class(ws.title)))
-    return tables
+    return [_Table(labels[name], _sheet_rows(rows), len(rows), normalise_class(name)) for name, rows in sheets]
 
 
-def _string_table(source) -> list[str]:
-    """Shared strings as openpyxl's `read_string_table` gives them (runs joined, phonetic hints left
-    out), without building a rich-text object per string: that is most of the time openpyxl takes
-    to open a large workbook saved by Excel."""
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
-
-    si, t, r = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
-    strings = []
-    for _, node in iterparse(source):
-        if node.tag == si:
-            parts = []
-            for child in node:
-                if child.tag == r:
-                    child = child.find(t)
-                if child is not None and child.tag == t and child.text:
-                    parts.append(child.text)
-            strings.append("".join(parts).replace("x005F_", ""))
-            node.clear()
-    return strings
+# calamine holds a sheet as one grid up to its last filled cell (here from A1): one stray value in
+# XFD1048576 needs half a terabyte, and the failed allocation aborts the process with no message.
+# Excel records each sheet's used range (where Ctrl+End goes) in <dimension>; a sheet whose range
+# no list could fill is refused before calamine reads it.
+MAX_SHEET_CELLS = 20_000_000  # 100,000 rows × 200 columns
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+\d+:)?([A-Z]{1,3}\d{1,7})"')
 
 
-def _workbook_reader():
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.xml.constants import SHARED_STRINGS
-
-    class WorkbookReader(ExcelReader):
-        """openpyxl's reader with the faster shared-string table above."""
-
-        def read_strings(self):
-            part = self.package.find(SHARED_STRINGS)
-            if part is not None:
-                with self.archive.open(part.PartName[1:]) as source:
-                    self.shared_strings = _string_table(source)
-
-    return WorkbookReader
-
-
-def _WorkbookReader(*args, **kwargs):  # openpyxl is imported on first use: CSV users do not pay for it
-    return _workbook_reader()(*args, **kwargs)
-
-
-def _sheet_rows(path: Path, ws) -> Iterator[tuple[int, list[str]]]:
+def _used_range_ends(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet name → the last cell of the used range the sheet declares ("XFD1048576"); best effort:
+    a sheet without the record, or a workbook this cannot follow, is left to calamine."""
     try:
-        for number, values in enumerate(ws.iter_rows(values_only=True), 1):
-            yield number, [_cell_text(v) for v in values]
-    except Exception:  # a sheet's XML cut off in the middle
-        raise DataError(ROSTER["xlsx-broken"].format(file=path)) from None
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("{*}Relationship")}
+        ends = {}
+        for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).findall("{*}sheets/{*}sheet"):
+            target = next((targets.get(v, "") for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+            part = target[1:] if target.startswith("/") else f"xl/{target}"
+            if part in names:
+                with archive.open(part) as source:
+                    found = _DIMENSION.search(source.read(16384))  # the record comes first in a sheet
+                if found:
+                    ends[sheet.get("name")] = found.group(1).decode()
+        return ends
+    except Exception:  # zipfile or XML errors: calamine will say the book is broken, if it is
+        return {}
+
+
+def _cells_up_to(cell: str) -> int:
+    letters = cell.rstrip("0123456789")
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column * int(cell[len(letters):])
+
+
+def _sheet_rows(rows: list[list]) -> Iterator[tuple[int, list[str]]]:
+    for number, values in enumerate(rows, 1):
+        yield number, [v if v.__class__ is str else _cell_text(v) for v in values]
 
 
 def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
+    """A cell as the list shows it. calamine reads every XLSX number as a float (1.0, 79000000001.0),
+    an empty or error cell as "", and a date cell as a `date` (a `datetime` when it has a time)."""
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # datetime is a date too: the day only, as schools write it
         return value.strftime("%d.%m.%Y")
-    return str(value)
+    return str(value)  # a time (12:30:00), a duration, a fraction
 
 
 # --- the header ----------------------------------------------------------------
