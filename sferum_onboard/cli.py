@@ -262,7 +262,8 @@ def _console():
     """A rich console on click's stdout; wide enough for tables when not a terminal."""
     from rich.console import Console
 
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    columns = os.environ.get("COLUMNS", "")
+    width = None if sys.stdout.isatty() else int(columns) if columns.isdigit() else 120
     return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 
@@ -293,6 +294,7 @@ def db_path(db: str | None) -> None:
     Пример: sferum-onboard db path
     """
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     from sferum_onboard.tracking.paths import is_url, store_target
 
@@ -301,7 +303,7 @@ def db_path(db: str | None) -> None:
     if is_url(target):
         try:
             target = make_url(target).render_as_string(hide_password=True)
-        except Exception:  # an unparsable URL is shown as typed; opening it reports the problem
+        except ArgumentError:  # an unparsable URL is shown as typed; opening it reports the problem
             pass
     else:
         target = str(Path(target).expanduser().absolute())
@@ -372,7 +374,12 @@ def _record_marks(args, action, at, note, by, source, project, db, school_name) 
 
     catalog = _catalog(project)
     moment = marking.parse_at(at)
-    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER") or getpass.getuser()
+    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER")
+    if not recorded_by:
+        try:
+            recorded_by = getpass.getuser()
+        except (OSError, KeyError):  # no login name in a bare container: record nobody rather than fail
+            recorded_by = None
     *queries, step_text = args
     with open_store(db) as store:
         school = store.school(school_name)
@@ -748,7 +755,12 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
 
     catalog = _catalog(project)
     data = sheet.read_sheet(file)
-    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER") or getpass.getuser()
+    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER")
+    if not recorded_by:
+        try:
+            recorded_by = getpass.getuser()
+        except (OSError, KeyError):  # no login name in a bare container: record nobody rather than fail
+            recorded_by = None
     with open_store(db) as store:
         school = store.school(school_name if school_name is not None else
                               (data.meta.school if len(store.schools()) > 1 else None))
