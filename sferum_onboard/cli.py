@@ -267,6 +267,18 @@ def _console():
     return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 
+def who_records(by: str | None) -> str | None:
+    """Who is recorded as having made a mark: --by, SFERUM_ONBOARD_USER, or the login name."""
+    import getpass
+
+    if by or os.environ.get("SFERUM_ONBOARD_USER"):
+        return by or os.environ["SFERUM_ONBOARD_USER"]
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container: record nobody rather than fail
+        return None
+
+
 def _catalog(project: Path):
     from sferum_onboard.catalog import load_catalog
 
@@ -367,19 +379,12 @@ def _mark_options():
 
 
 def _record_marks(args, action, at, note, by, source, project, db, school_name) -> None:
-    import getpass
-
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import marking
 
     catalog = _catalog(project)
     moment = marking.parse_at(at)
-    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER")
-    if not recorded_by:
-        try:
-            recorded_by = getpass.getuser()
-        except (OSError, KeyError):  # no login name in a bare container: record nobody rather than fail
-            recorded_by = None
+    recorded_by = who_records(by)
     *queries, step_text = args
     with open_store(db) as store:
         school = store.school(school_name)
@@ -746,7 +751,6 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
     Пример: sferum-onboard sheet import 7А.xlsx
     """
     import datetime as dt
-    import getpass
 
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
@@ -755,12 +759,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
 
     catalog = _catalog(project)
     data = sheet.read_sheet(file)
-    recorded_by = by or os.environ.get("SFERUM_ONBOARD_USER")
-    if not recorded_by:
-        try:
-            recorded_by = getpass.getuser()
-        except (OSError, KeyError):  # no login name in a bare container: record nobody rather than fail
-            recorded_by = None
+    recorded_by = who_records(by)
     with open_store(db) as store:
         school = store.school(school_name if school_name is not None else
                               (data.meta.school if len(store.schools()) > 1 else None))
