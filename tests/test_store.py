@@ -19,6 +19,11 @@ def test_default_store_is_a_private_file_in_the_data_folder(private_home):
     with Store.open() as opened:
         assert opened.path == private_home / "sferum-onboard.sqlite"
         assert opened.revision() == SCHEMA_REVISION
+        opened.get_or_create_school("Школа")
+        with opened.engine.connect() as conn:  # a reader keeps the write-ahead log in place
+            conn.exec_driver_sql("SELECT 1 FROM schools").all()
+            wal = private_home / "sferum-onboard.sqlite-wal"
+            assert wal.exists() and stat.S_IMODE(os.stat(wal).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(private_home / "sferum-onboard.sqlite").st_mode) == 0o600
 
 

@@ -17,6 +17,13 @@ event per (person, step) in the same transaction as each append; it is a
 derived cache (`rebuild_step_state` recomputes it from the log) that makes
 the current state and progress fast on millions of events. Its rule is the
 one in `progress.fold_events`: latest `at`, then latest id.
+
+Concurrency: on SQLite every write transaction starts with BEGIN IMMEDIATE
+and waits up to 30 s for another writer (WAL lets readers go on); on
+PostgreSQL writers to one school's people queue on an advisory lock, and
+the state cache only moves forward. People, classes and households are the
+school's roster as it is now (updated in place by imports); every change of
+progress is an event.
 """
 
 from __future__ import annotations
