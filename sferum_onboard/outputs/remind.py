@@ -15,6 +15,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.messages import count
 from sferum_onboard.outputs.report import class_label, guide_url, helper_text, role_label
 from sferum_onboard.tracking import roadmap
+from sferum_onboard.tracking.progress import has_role
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.render import csv_text
@@ -93,7 +94,7 @@ def reminders(
     found = []
     for entry in result.behind:
         person = entry.person
-        if role is not None and not roadmap.in_group(person, role):
+        if role is not None and not has_role(person, role):
             continue
         classes = class_label(person, pupil_classes)
         if wanted is not None and wanted not in classes.split(", "):

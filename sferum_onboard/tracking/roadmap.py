@@ -393,14 +393,6 @@ def group_members(people: Iterable[Person]) -> dict[str, list[Person]]:
     return members
 
 
-def in_group(person: Person, group: str) -> bool:
-    if group == "class_leader":
-        return person.role == "teacher" and person.class_leader
-    if group == "specialist":
-        return person.role == "teacher" and person.specialist
-    return person.role == group
-
-
 def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[FunnelRow, ...]:
     """A funnel per group; reaching a later milestone counts as passing the earlier ones."""
     plans = plans or Plans(catalog)
