@@ -343,3 +343,18 @@ def test_load_catalog_raises_with_every_problem(project):
 def test_report_counts_files(project):
     report = validate_project(project)
     assert report.files == 6 and report.problems == [] and report.catalog is not None
+
+
+def test_variables_in_yaml_text_are_expanded(project):
+    mutate(project, "checklists/shared.yml", "title: Установите MAX", "title: Установите {{ messenger }}")
+    catalog = load_catalog(project)
+    assert catalog.steps["install-max"].title == "Установите MAX"
+
+
+def test_unknown_variable_in_yaml_is_located(project, monkeypatch):
+    monkeypatch.chdir(project)
+    mutate(project, "checklists/shared.yml", "title: Установите MAX", "title: Установите {{ mesenger }}")
+    result = run(".")
+    assert result.exit_code == 1
+    assert ("checklists/shared.yml:3:12: неизвестная переменная «{{ mesenger }}»; есть: messenger"
+            in lines_of(result)), result.output

@@ -104,6 +104,11 @@ def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> 
     return pages
 
 
+def variable_names(text: str) -> list[str]:
+    """The names of the {{ variables }} a text uses."""
+    return [m.group(1) for m in _VARIABLE.finditer(text)]
+
+
 def expand_variables(text: str, variables: dict[str, str]) -> str:
     """Replace {{ name }} with its value outside fenced code; unknown names stay as they are."""
     if "{{" not in text:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from sferum_onboard.catalog import checks, schema
-from sferum_onboard.catalog.guides import scan_content
+from sferum_onboard.catalog.guides import expand_variables, scan_content, variable_names
 from sferum_onboard.catalog.model import (
     Catalog, Checklist, GuideRef, OrgStep, Review, Role, RoadMap, SiteSettings, Step, Target, TargetAudience,
 )
@@ -101,7 +101,9 @@ def validate_project(root: Path | str) -> ValidationReport:
     if problems:  # cross checks would only echo problems of broken files
         return ValidationReport(root, len(files), sorted(problems))
 
-    catalog, sources, problems = _assemble(root, documents)
+    problems = _expand_variables(documents)
+    catalog, sources, assembly_problems = _assemble(root, documents)
+    problems += assembly_problems
     pages = scan_content(root / "content", dict(catalog.settings.variables) if catalog.settings else None)
     problems += checks.cross_check(catalog, sources, pages, content_folder=_display(root / "content"))
     problems = sorted(set(problems))
@@ -129,6 +131,39 @@ def _display(path: Path) -> str:
 
 
 # --- building the typed catalog -------------------------------------------
+
+
+def _expand_variables(documents: dict[str, tuple[str, YamlDocument]]) -> list[Problem]:
+    """Put the values of {{ name }} into every text of the catalog files, in place.
+
+    Step titles and actions name the platform and its menus too, so a rename
+    is made once in site_config/site.yml for the YAML as well as the guides.
+    """
+    site = next((doc for kind, doc in documents.values() if kind == "site"), None)
+    variables = dict(site.data["variables"]) if site else {}
+    known = ", ".join(sorted(variables)) or "нет ни одной (site_config/site.yml)"
+    problems: list[Problem] = []
+
+    def walk(document: YamlDocument, value, path: tuple):
+        if isinstance(value, str):
+            if "{{" not in value:
+                return value
+            for name in variable_names(value):
+                if name not in variables:
+                    problems.append(Problem(document.where(path), "variable-unknown",
+                                            CATALOG["variable-unknown"].format(name=name, known=known)))
+            return expand_variables(value, variables)
+        if isinstance(value, list):
+            return [walk(document, item, path + (i,)) for i, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {key: walk(document, item, path + (key,)) for key, item in value.items()}
+        return value
+
+    for kind, document in documents.values():
+        if kind != "site":
+            document.data = walk(document, document.data, ())
+    return problems
+
 
 
 def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
