@@ -39,7 +39,7 @@ def mutations():
     return st.one_of(cut, insert, replace)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(change=mutations(), as_bytes=st.binary(max_size=64), use_bytes=st.booleans())
 def test_validate_never_crashes(tmp_path_factory, change, as_bytes, use_bytes):
     root = tmp_path_factory.mktemp("fuzz")

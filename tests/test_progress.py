@@ -140,7 +140,7 @@ def build_school(store):
     return school, [p.id for p in people]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(batches=st.lists(st.lists(event_strategy, min_size=1, max_size=6), min_size=1, max_size=5),
        as_of=st.sampled_from([None, MOMENTS[0], MOMENTS[2], MOMENTS[3].date()]))
 def test_sql_reduction_agrees_with_fold_events(store, catalog, batches, as_of):
@@ -152,7 +152,7 @@ def test_sql_reduction_agrees_with_fold_events(store, catalog, batches, as_of):
         assert store.current_states(school, cat, as_of=as_of) == fold_events(logged, cat, as_of)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(batch=st.lists(event_strategy, min_size=0, max_size=20),
        by=st.sampled_from([None, "class", "role"]),
        role=st.sampled_from([None, "pupil", "parent", "class_leader"]),

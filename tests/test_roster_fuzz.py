@@ -11,7 +11,7 @@ from tests.rosterfiles import write_xlsx
 HEADERS = ["ФИО", "Ф.И.О.", "Фамилия", "Имя", "Класс", "Кл.", "Ребёнок", "Должность", "Предмет", "Телефон", "№", ""]
 CELLS = st.one_of(st.sampled_from(HEADERS + ["7А", "7 «Б»", "Иванов Иван", "да", "+", "=1+1", "13Я"]),
                   st.text(max_size=12))
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def read_or_refuse(path):
@@ -42,7 +42,7 @@ def test_any_table_text(tmp_path, rows, delimiter, encoding):
     read_or_refuse(path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(cut=st.integers(min_value=0, max_value=10_000), flip=st.integers(min_value=0, max_value=10_000))
 def test_damaged_workbooks(tmp_path, cut, flip):
     path = write_xlsx(tmp_path / "f.xlsx", [["ФИО", "Класс"]] + [["Иванов Иван", "7А"]] * 30)
