@@ -18,7 +18,7 @@ import click
 from sferum_onboard import __version__
 from sferum_onboard.clickru import install as install_russian_click
 from sferum_onboard.errors import ContentError, SferumError
-from sferum_onboard.messages import count
+from sferum_onboard.messages import count, os_error
 
 # --- plumbing --------------------------------------------------------------
 
@@ -81,6 +81,9 @@ def reports_errors(func):
             for problem in getattr(error, "problems", []):
                 click.echo(f"  {problem}", err=True)
             sys.exit(1)
+        except OSError as error:  # the disk, not the program: a full disk, a read-only folder
+            click.echo(f"Ошибка: {os_error(error)}", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -112,6 +115,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Прервано.", err=True)
         sys.exit(130)
+    except OSError as error:
+        click.echo(f"Ошибка: {os_error(error)}", err=True)
+        sys.exit(1)
     except Exception as error:  # the last guard: a user must never see a traceback
         if os.environ.get("SFERUM_ONBOARD_DEBUG"):
             raise

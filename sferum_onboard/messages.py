@@ -6,6 +6,8 @@ for people. Templates use `str.format` fields.
 
 from __future__ import annotations
 
+import errno
+
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     """Pick the Russian plural form for n: 1 шаг, 2 шага, 5 шагов, 21 шаг."""
@@ -20,6 +22,33 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 def count(n: int, one: str, few: str, many: str) -> str:
     """'3 шага', '11 шагов'."""
     return f"{n} {plural(n, one, few, many)}"
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "нет такого файла или папки",
+    errno.EACCES: "нет прав доступа",
+    errno.EPERM: "действие запрещено системой",
+    errno.EISDIR: "это папка, а не файл",
+    errno.ENOTDIR: "часть пути — не папка",
+    errno.ENOSPC: "на диске нет места",
+    errno.EROFS: "диск только для чтения",
+    errno.EEXIST: "такой файл уже есть",
+    errno.ENAMETOOLONG: "слишком длинное имя",
+    errno.EMFILE: "открыто слишком много файлов",
+    errno.EBUSY: "файл занят другой программой",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Russian (the OS's own text is English here)."""
+    return _OS_ERRORS.get(error.errno, error.strerror or type(error).__name__)
+
+
+def os_error(error: OSError) -> str:
+    """A whole Russian sentence for a file-system error, naming the path."""
+    path = error.filename
+    where = f"«{path}»" if path else "файл"
+    return f"не удаётся записать или прочитать {where}: {os_reason(error)}"
 
 
 # --- reading files -------------------------------------------------------

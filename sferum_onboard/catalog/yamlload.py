@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from sferum_onboard.errors import Location, Problem
-from sferum_onboard.messages import CATALOG, YAML_PROBLEM_FALLBACK, YAML_PROBLEMS
+from sferum_onboard.messages import CATALOG, YAML_PROBLEM_FALLBACK, YAML_PROBLEMS, os_reason
 
 try:  # the C parser is much faster; the pure one is a fallback
     from yaml import CSafeLoader as _Loader
@@ -106,7 +106,7 @@ def read_yaml(path: Path, file: str | None = None) -> YamlDocument:
             raise _problem(file, "file-too-big", size=round(size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20)
         raw = path.read_bytes()
     except OSError as error:
-        raise _problem(file, "file-unreadable", reason=error.strerror or str(error)) from None
+        raise _problem(file, "file-unreadable", reason=os_reason(error)) from None
     return parse_yaml(decode(raw, file), file)
 
 

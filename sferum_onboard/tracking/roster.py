@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from sferum_onboard.errors import DataError, Location, Problem
-from sferum_onboard.messages import ROSTER
+from sferum_onboard.messages import ROSTER, os_reason
 from sferum_onboard.tracking.classes import normalise_class
 
 KINDS = ("pupils", "parents", "staff")
@@ -106,7 +106,7 @@ def read_file(path: Path) -> bytes:
     except FileNotFoundError:
         raise DataError(ROSTER["file-missing"].format(file=path)) from None
     except OSError as error:
-        raise DataError(ROSTER["file-unreadable"].format(file=path, reason=error.strerror or error)) from None
+        raise DataError(ROSTER["file-unreadable"].format(file=path, reason=os_reason(error))) from None
     if not data.strip():
         raise DataError(ROSTER["file-empty"].format(file=path))
     return data
@@ -138,7 +138,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, StoreError
-from sferum_onboard.messages import TRACKING
+from sferum_onboard.messages import TRACKING, os_reason
 from sferum_onboard.tracking import importplan
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES, Event, Person, School, SchoolClass
@@ -841,14 +842,18 @@ def _create_engine(target: str) -> Engine:
 
 def _create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only; an existing one is left as it is."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
     try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return
+        if path.is_file():  # an existing store is left as it is
+            return
+        # mkdir met a file where the store's folder should be
+        not_a_folder = OSError(errno.ENOTDIR, "")
+        raise StoreError(TRACKING["store-create-failed"].format(path=path, reason=os_reason(not_a_folder))) from None
     except OSError as error:
-        raise StoreError(TRACKING["store-create-failed"].format(path=path, reason=error.strerror)) from None
+        raise StoreError(TRACKING["store-create-failed"].format(path=path, reason=os_reason(error))) from None
     os.close(fd)
 
 
