@@ -238,6 +238,7 @@ TRACKING = {
         "specialist": "специалист", "pupil": "ученик", "parent": "родитель",
     },
     "inactive-mark": " — выбыл(а)",
+    "store-corrupt": "база «{target}» повреждена или это вовсе не база учёта; восстановите её из резервной копии (её делает sferum-onboard db backup) или укажите другой файл (--db)",
     "store-unreachable": "не удаётся подключиться к базе «{target}»: {reason}",
     "store-busy": "база «{target}» занята другой программой дольше 30 секунд; повторите позже",
     "store-failed": "не удалось записать в базу: {reason}",

@@ -269,13 +269,22 @@ class Store:
         except sa.exc.OperationalError as error:
             raise StoreError(TRACKING["store-unreachable"].format(
                 target=self.display_target, reason=_first_line(error.orig or error))) from None
+        except sa.exc.DatabaseError:  # SQLite: "file is not a database"
+            raise StoreError(TRACKING["store-corrupt"].format(target=self.display_target)) from None
 
     # --- transactions -------------------------------------------------------
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
         """A read transaction: one consistent snapshot."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except sa.exc.DatabaseError as error:
+            if isinstance(error, sa.exc.OperationalError) and _is_busy(error):
+                raise StoreError(TRACKING["store-busy"].format(target=self.display_target)) from None
+            if _is_corrupt(error):
+                raise StoreError(TRACKING["store-corrupt"].format(target=self.display_target)) from None
+            raise
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -293,6 +302,10 @@ class Store:
                 if _is_busy(error):
                     raise StoreError(TRACKING["store-busy"].format(target=self.display_target)) from None
                 raise StoreError(TRACKING["store-failed"].format(reason=_first_line(error.orig or error))) from None
+            except sa.exc.DatabaseError as error:
+                if _is_corrupt(error):
+                    raise StoreError(TRACKING["store-corrupt"].format(target=self.display_target)) from None
+                raise
 
     # --- schema -------------------------------------------------------------
     def revision(self) -> str | None:
@@ -812,6 +825,12 @@ class Store:
 
 
 # --- engine and migrations -----------------------------------------------------
+
+
+def _is_corrupt(error: sa.exc.DatabaseError) -> bool:
+    """SQLite's words for a damaged file or one that is not a database at all."""
+    text = str(error.orig or error)
+    return "malformed" in text or "not a database" in text
 
 
 def _create_engine(target: str) -> Engine:

@@ -1,4 +1,4 @@
-"""A disk that refuses (a file where a folder should be, a read-only place) gives a Russian message, exit 1."""
+"""What the machine refuses (a file where a folder should be, a damaged store) gives a Russian message, exit 1."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def test_store_inside_a_file(blocker, repo):
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
         f"Ошибка: не удаётся создать файл базы «{blocker / 'store.sqlite'}»: часть пути — не папка")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_store_is_named_not_crashed(demo_db, tmp_path, repo, damage):
+    db = tmp_path / "damaged.sqlite"
+    if damage == "garbage":
+        db.write_bytes(bytes(range(256)) * 20)
+    else:
+        db.write_bytes(demo_db.read_bytes()[:3000])
+    for args in (["progress"], ["roster", "list"], ["db", "upgrade"]):
+        argv = [*args, "--db", str(db)] + (["--project", str(repo)] if args == ["progress"] else [])
+        result = CliRunner().invoke(cli, argv)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.strip().splitlines()[-1] == (
+            f"Ошибка: база «{db}» повреждена или это вовсе не база учёта; восстановите её из резервной копии "
+            "(её делает sferum-onboard db backup) или укажите другой файл (--db)"), (args, result.output)
