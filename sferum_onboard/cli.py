@@ -212,10 +212,17 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _host_port(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"«{value}» — нужен адрес вида 127.0.0.1:8000")
+    return value
+
+
 @cli.command()
 @project_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="АДРЕС:ПОРТ",
-              help="Адрес, на котором показать сайт.")
+              callback=lambda _ctx, _param, value: _host_port(value), help="Адрес, на котором показать сайт.")
 @click.option("--open", "open_browser", is_flag=True, help="Открыть сайт в браузере.")
 @reports_errors
 def serve(project: Path, dev_addr: str, open_browser: bool) -> None:

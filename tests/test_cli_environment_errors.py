@@ -61,3 +61,11 @@ def test_a_damaged_store_is_named_not_crashed(demo_db, tmp_path, repo, damage):
         assert result.output.strip().splitlines()[-1] == (
             f"Ошибка: база «{db}» повреждена или это вовсе не база учёта; восстановите её из резервной копии "
             "(её делает sferum-onboard db backup) или укажите другой файл (--db)"), (args, result.output)
+
+
+@pytest.mark.parametrize("address", ["bad:addr::", "127.0.0.1:99999", "8000"])
+def test_serve_refuses_a_bad_address(address):
+    result = CliRunner().invoke(cli, ["serve", "-a", address])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"Ошибка: Неверное значение '-a' / '--dev-addr': «{address}» — нужен адрес вида 127.0.0.1:8000")
