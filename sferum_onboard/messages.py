@@ -101,6 +101,8 @@ CATALOG = {
     "renamed-in-use": "шаг «{step}» указан как бывший идентификатор шага «{new}», но такой шаг всё ещё есть",
     "renamed-twice": "старый идентификатор «{step}» указан в renamed_from у двух шагов: «{first}» и «{second}»",
     "variable-unknown": "неизвестная переменная «{{{{ {name} }}}}»; есть: {known}",
+    "link-missing": "ссылка «{target}» ведёт на страницу, которой нет в content/",
+    "link-anchor-missing": "ссылка «{target}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
     "dependency-later": "шаг «{step}» в чек-листе «{checklist}» стоит раньше шага «{target}», от которого зависит",
 }
 

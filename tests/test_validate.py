@@ -160,6 +160,12 @@ CROSS_CASES = [
     pytest.param(P, "    helper: class_leader\n", "    helper: class_leader\n    renamed_from: [install-max]\n",
                  f"{P}:17:20: шаг «install-max» указан как бывший идентификатор шага «join-class», но такой шаг всё ещё есть",
                  id="renamed-in-use"),
+    pytest.param("content/parent/join.md", "Текст.", "См. [установку](../start/instal.md).",
+                 "content/parent/join.md:5:17: ссылка «../start/instal.md» ведёт на страницу, которой нет в content/",
+                 id="link-missing"),
+    pytest.param("content/parent/join.md", "Текст.", "См. [установку](../start/install.md#установите).",
+                 "content/parent/join.md:5:17: ссылка «../start/install.md#установите»: на странице «start/install.md» "
+                 "нет заголовка с якорем «#установите»; может быть, «установите-max»?", id="link-anchor-missing"),
     pytest.param("content/parent/join.md", "Текст.", "Текст {{ mesenger }}.",
                  "content/parent/join.md:5:7: неизвестная переменная «{{ mesenger }}»; есть: messenger",
                  id="variable-unknown"),
@@ -343,6 +349,14 @@ def test_load_catalog_raises_with_every_problem(project):
 def test_report_counts_files(project):
     report = validate_project(project)
     assert report.files == 6 and report.problems == [] and report.catalog is not None
+
+
+def test_links_to_generated_pages_and_files_are_fine(project):
+    (project / "content" / "parent" / "qr.png").write_bytes(b"\x89PNG")
+    mutate(project, "content/parent/join.md", "Текст.",
+           "[чек-лист](../checklists/parent.md), [роль](../roles/parent.md), [QR](qr.png), `[код](nope.md)`, "
+           "[сайт](https://example.org/x.md), [здесь](#присоединитесь-к-классу).")
+    assert validate_project(project).problems == []
 
 
 def test_variables_in_yaml_text_are_expanded(project):

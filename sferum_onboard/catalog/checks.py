@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote
 
 from sferum_onboard.catalog.guides import Page
 from sferum_onboard.catalog.model import CATALOG_ROLES, Catalog, GuideRef
@@ -22,6 +25,7 @@ def cross_check(catalog: Catalog, sources, pages: dict[str, Page], content_folde
     _renames(catalog, sources, report)
     _guides(catalog, sources, pages, report)
     _variables(catalog, pages, content_folder, report)
+    _links(catalog, pages, content_folder, report)
     return found
 
 
@@ -166,3 +170,33 @@ def _variables(catalog: Catalog, pages: dict[str, Page], content_folder: str, re
             if variable.name not in known:
                 report(Location(f"{content_folder}/{page.path}", variable.line, variable.column),
                        "variable-unknown", name=variable.name, known=names)
+
+
+def generated_pages(catalog: Catalog) -> set[str]:
+    """Doc paths the site generator writes next to content/ (see site/generate.py)."""
+    return ({f"roles/{role}.md" for role in catalog.roles}
+            | {f"checklists/{checklist}.md" for checklist in catalog.checklists}
+            | {"steps.md", "roadmap.md"})
+
+
+def _links(catalog: Catalog, pages: dict[str, Page], content_folder: str, report) -> None:
+    """Relative links between guide pages, and their anchors (MkDocs only notes a broken anchor)."""
+    generated = generated_pages(catalog)
+    root = Path(content_folder)
+    for page in pages.values():
+        for link in page.links:
+            target, _, anchor = link.target.partition("#")
+            if "://" in target or target.startswith(("mailto:", "tel:", "/")):
+                continue
+            location = Location(f"{content_folder}/{page.path}", link.line, link.column)
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.path), unquote(target))) if target \
+                else page.path
+            if resolved in generated:
+                continue
+            if resolved not in pages:
+                if not resolved.endswith(".md") and (root / resolved).is_file():
+                    continue  # a picture or a PDF next to the pages
+                report(location, "link-missing", target=link.target)
+            elif anchor and unquote(anchor) not in pages[resolved].anchors:
+                report(location, "link-anchor-missing", target=link.target, page=resolved, anchor=unquote(anchor),
+                       hint=_hint(unquote(anchor), pages[resolved].anchors))

@@ -21,6 +21,8 @@ _ATTR_ID = re.compile(r"\s*\{[^}]*#([^\s}]+)[^}]*\}\s*$")
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
+_LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_INLINE_CODE = re.compile(r"`[^`]*`")
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,18 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Link:
+    target: str  # as written: "../start/install.md#установите-max"
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Page:
     path: str  # relative to content/, with "/" separators
     headings: tuple[Heading, ...]
     variables: tuple[Variable, ...]
+    links: tuple[Link, ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -70,9 +80,12 @@ def _outside_fences(text: str):
 def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> Page:
     headings: list[Heading] = []
     used: list[Variable] = []
+    links: list[Link] = []
     seen: dict[str, int] = {}
     for number, line in _outside_fences(text):
         used.extend(Variable(m.group(1), number, m.start() + 1) for m in _VARIABLE.finditer(line))
+        code_free = _INLINE_CODE.sub(lambda m: " " * len(m.group()), line)
+        links.extend(Link(m.group(1), number, m.start(1) + 1) for m in _LINK_TARGET.finditer(code_free))
         match = _HEADING.match(line)
         if not match:
             continue
@@ -89,7 +102,7 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
         else:
             seen[anchor] = 0
         headings.append(Heading(anchor, title, len(match.group(1)), number))
-    return Page(path, tuple(headings), tuple(used))
+    return Page(path, tuple(headings), tuple(used), tuple(links))
 
 
 def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> dict[str, Page]:
