@@ -717,6 +717,7 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
 
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
+    from sferum_onboard.outputs.private_files import save_workbook
     from sferum_onboard.outputs.report import check_output_dir
 
     catalog = _catalog(project)
@@ -737,7 +738,7 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
         book = sheet.build_sheet(catalog, school, the_class.name, pupils, parents, states,
                                  exported_at=dt.datetime.now().replace(microsecond=0),
                                  last_event_id=last_event_id, children_names=children)
-    sheet.save_workbook(book, output)
+    save_workbook(book, output)
     click.echo(VIEW["sheet-written"].format(
         class_name=the_class.name, file=output, pupils=count(len(pupils), "ученик", "ученика", "учеников"),
         parents=count(len(parents), "родитель", "родителя", "родителей")))

@@ -27,6 +27,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.errors import DataError
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import report
+from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.sheet import audiences
 from sferum_onboard.site.urls import absolute_url
 from sferum_onboard.tracking import roadmap
@@ -184,10 +185,10 @@ def write_kit(kit: Kit, out_dir: Path, project: Path | None = None) -> list[Path
         report.check_output_dir(out_dir, project)
     html = render_kit(kit)
     stem = f"kit-{kit.school_class.name}" + ("-common" if kit.pages and kit.pages[0].parent is None else "")
-    files = [report.write_private(out_dir / f"{stem}.html", html)]
+    files = [write_private(out_dir / f"{stem}.html", html)]
     pdf = pdf_bytes(html)
     if pdf is not None:
-        files.append(report.write_private(out_dir / f"{stem}.pdf", pdf))
+        files.append(write_private(out_dir / f"{stem}.pdf", pdf))
     return files
 
 

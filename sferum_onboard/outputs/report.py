@@ -28,6 +28,7 @@ from sferum_onboard.catalog.model import MILESTONES, Catalog, Step
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import REPORTS, count
 from sferum_onboard.outputs import charts
+from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person, School
 from sferum_onboard.tracking.progress import class_sort_key, fold_school_events
@@ -451,18 +452,6 @@ def school_folder(school_id: int, name: str) -> str:
     """A folder name for a school's report inside a district report: «02-МБОУ-СОШ-2»."""
     slug = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-")[:60] or "school"
     return f"{school_id:02d}-{slug}"
-
-
-def write_private(path: Path, data: bytes | str) -> Path:
-    """Write a file readable by the owner only (it holds names), atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as stream:
-        stream.write(raw)
-    os.replace(temporary, path)
-    return path
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -278,20 +276,6 @@ def _meta(book, school, class_name, parts, exported_at, last_event_id) -> None:
         _text(ws.cell(row, 2), value)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
-
-
-def save_workbook(book, path: Path) -> None:
-    """Write next to the target and rename: a reader never sees half a file."""
-    path = Path(path)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-    os.close(handle)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o600)  # the sheet holds children's names
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- reading --------------------------------------------------------------------
