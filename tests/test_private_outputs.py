@@ -33,8 +33,6 @@ def test_outputs_are_owner_only(demo_db, tmp_path, repo, args, produced):
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     target = write_private(tmp_path / "report.html", "старый")
-
-
     with pytest.raises(TypeError):
         write_private(target, 42)  # not bytes or text: the write fails half-way
     assert target.read_text(encoding="utf-8") == "старый"
