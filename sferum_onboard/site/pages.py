@@ -267,8 +267,10 @@ def render_role(catalog: Catalog, role: Role, titles: GuideTitles) -> str:
     if extras:
         out.append("## Дополнительно\n\n")
         for checklist in extras:
+            summary = checklist.intro.split(". ")[0].rstrip(".")
+            summary = summary[:1].lower() + summary[1:]  # it continues the line after a dash
             out.append(f"- [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}) — "
-                       f"{_md(checklist.intro.split('. ')[0].rstrip('.'))}.\n")
+                       f"{_md(summary)}.\n")
         out.append("\n")
     return "".join(out)
 
