@@ -304,12 +304,21 @@ def test_build_command_refuses_the_data_folder(project, private_home, monkeypatc
 
 
 def test_build_command_fails_on_a_broken_link_in_strict_mode(project, monkeypatch):
-    (project / "content" / "glossary.md").write_text("# Словарь\n\n[куда-то](nowhere.md)\n", "utf-8")
+    # A reference-style link: validate reads inline links only, MkDocs' strict mode catches the rest.
+    (project / "content" / "glossary.md").write_text("# Словарь\n\n[куда-то][x]\n\n[x]: nowhere.md\n", "utf-8")
     monkeypatch.chdir(project)
     result = CliRunner().invoke(cli, ["build"])
     assert result.exit_code == 1
     assert "Ошибка: MkDocs не собрал сайт: в строгом режиме недопустимы предупреждения" in result.stderr
     assert "nowhere.md" in result.stderr
+
+
+def test_build_stops_at_validate_on_a_broken_inline_link(project, monkeypatch):
+    (project / "content" / "glossary.md").write_text("# Словарь\n\n[куда-то](nowhere.md)\n", "utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "content/glossary.md:3:11: ссылка «nowhere.md» ведёт на страницу, которой нет в content/" in result.stderr
 
 
 # --- the shipped content, built for real ------------------------------------
