@@ -279,7 +279,7 @@ TRACKING = {
 
 # --- the guide site --------------------------------------------------------
 SITE = {
-    "built": "Готово: {pages} в папке {site}. Откройте в ней index.html или опубликуйте папку целиком.",
+    "built": "Готово: {pages} в папке {site}. Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.",
     "reserved-path": "страница «{path}» занимает адрес, который сайт создаёт сам "
                      "(roles/, checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",
     "logo-missing": "логотип «{logo}» не найден в site_config/",

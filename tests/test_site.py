@@ -274,7 +274,7 @@ def test_build_command_reports_progress_and_pages(project, tmp_path, monkeypatch
     result = CliRunner().invoke(cli, ["build", "-d", "public"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ("Готово: 23 страницы в папке public/. "
-                             "Откройте в ней index.html или опубликуйте папку целиком.\n")
+                             "Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.\n")
     assert result.stderr.splitlines() == [
         "[1/4] Проверка чек-листов и инструкций…", "[2/4] Страницы чек-листов и ролей…",
         "[3/4] Сборка сайта (MkDocs)…", "[4/4] Поисковый индекс (Pagefind)…",
