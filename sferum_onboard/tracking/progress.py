@@ -33,7 +33,7 @@ from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, P
 __all__ = [
     "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
     "Profile", "profile_of", "has_role", "groups_of", "class_sort_key", "step_order",
-    "StepProgress", "GroupProgress", "Progress", "Bucket",
+    "StepProgress", "GroupProgress", "Progress", "ProfileSteps", "Bucket",
     "count_states", "build_progress", "progress_from_buckets", "aggregate_progress",
     "StatusLine", "person_status", "next_steps",
 ]
@@ -325,20 +325,45 @@ def count_states(
     return dict(people_counts), dict(state_counts)
 
 
+class ProfileSteps(dict):
+    """Profile -> (its step ids in checklist order, the same ids as a set).
+
+    Asks the catalog once per profile: progress looks a profile's checklist
+    up for every row it folds, and there are only a handful of profiles.
+    """
+
+    def __init__(self, catalog):
+        super().__init__()
+        self.catalog = catalog
+
+    def __missing__(self, profile: Profile) -> tuple[tuple[str, ...], frozenset[str]]:
+        ids = tuple(s.id for s in profile.steps(self.catalog))
+        found = self[profile] = (ids, frozenset(ids))
+        return found
+
+
 @dataclass
 class Bucket:
-    """The counts of one group: people per profile, and done / not applicable per (profile, step)."""
+    """The counts of one group: people per profile, done / not applicable per step, retired steps.
+
+    A state counts only when the person's checklist holds the step (the
+    share is over the people the step is for); a state of a step the
+    catalog no longer has counts as retired instead. Counts are plain
+    numbers in dicts, not a list per step: a big school has a hundred
+    thousand of them, and small containers keep the garbage collector busy.
+    """
 
     people: dict = field(default_factory=lambda: defaultdict(int))  # Profile -> people
-    states: dict = field(default_factory=dict)  # (Profile, step id) -> [done, not applicable]
+    done: dict = field(default_factory=dict)  # step id -> people who did it
+    exempt: dict = field(default_factory=dict)  # step id -> people it was marked not applicable for
+    retired: dict = field(default_factory=lambda: defaultdict(int))  # retired step id -> people who did it
 
-    def add_state(self, profile: Profile, step_id: str, done, exempt) -> None:
-        counts = self.states.get((profile, step_id))
-        if counts is None:
-            self.states[(profile, step_id)] = [done, exempt]
-        else:
-            counts[0] += done
-            counts[1] += exempt
+    def add_state(self, checklist: frozenset[str], step_id: str, done, exempt, catalog_steps: Mapping) -> None:
+        if step_id in checklist:
+            self.done[step_id] = self.done.get(step_id, 0) + done
+            self.exempt[step_id] = self.exempt.get(step_id, 0) + exempt
+        elif step_id not in catalog_steps:
+            self.retired[step_id] += done
 
 
 def build_progress(
@@ -356,67 +381,68 @@ def build_progress(
     since a parent counted in two classes is one person in the total.
     Steps are listed in catalog order; `step_ids` restricts them.
     """
+    checklists = ProfileSteps(catalog)
+
     def buckets(p_counts, s_counts) -> dict:
         found: dict = defaultdict(Bucket)
         for (group, profile), n in p_counts.items():
             found[group].people[profile] += n
         for (group, profile, step_id, action), n in s_counts.items():
             if action == DONE:
-                found[group].add_state(profile, step_id, n, 0)
+                found[group].add_state(checklists[profile][1], step_id, n, 0, catalog.steps)
             elif action == NOT_APPLICABLE:
-                found[group].add_state(profile, step_id, 0, n)
+                found[group].add_state(checklists[profile][1], step_id, 0, n, catalog.steps)
         return found
 
     if by is None:
         total = buckets(people_counts, state_counts).get(None, Bucket())
-        return progress_from_buckets(catalog, None, total, {}, step_ids)
+        return progress_from_buckets(catalog, None, total, {}, step_ids, checklists)
     total = buckets(total_people_counts or {}, total_state_counts or {}).get(None, Bucket())
     groups = buckets(people_counts, state_counts)
     groups.pop(None, None)
-    return progress_from_buckets(catalog, by, total, dict(groups), step_ids)
+    return progress_from_buckets(catalog, by, total, dict(groups), step_ids, checklists)
 
 
 def progress_from_buckets(
     catalog, by: str | None, total: Bucket, groups: Mapping[str, Bucket], step_ids: Iterable[str] | None = None,
+    checklists: ProfileSteps | None = None,
 ) -> Progress:
     """Progress from per-group buckets (the store fills them straight from its aggregate)."""
     wanted = set(step_ids) if step_ids is not None else None
+    checklists = ProfileSteps(catalog) if checklists is None else checklists
     order = step_order(catalog)
     titles = {step_id: step.title for step_id, step in catalog.steps.items()}
-    steps_cache: dict[Profile, tuple[tuple[str, ...], frozenset[str]]] = {}
+    # Classes mostly hold the same few profiles (pupils of a grade, parents, a class leader), so
+    # the steps of a set of profiles are sorted once, not once per class.
+    layouts: dict[frozenset, tuple[list[tuple[str, str]], dict[Profile, list[int]]]] = {}
 
-    def eligible(profile: Profile) -> tuple[tuple[str, ...], frozenset[str]]:
-        if profile not in steps_cache:
-            ids = tuple(s.id for s in profile.steps(catalog))
-            steps_cache[profile] = (ids, frozenset(ids))
-        return steps_cache[profile]
+    def layout(profiles: frozenset) -> tuple[list[tuple[str, str]], dict[Profile, list[int]]]:
+        held_by_any = {step_id for profile in profiles for step_id in checklists[profile][0]}
+        ids = sorted((i for i in held_by_any if wanted is None or i in wanted), key=order.__getitem__)
+        position = {step_id: n for n, step_id in enumerate(ids)}
+        held = {profile: [position[i] for i in checklists[profile][0] if i in position] for profile in profiles}
+        return [(step_id, titles[step_id]) for step_id in ids], held
 
     def group_progress(group, bucket: Bucket) -> GroupProgress:
-        counts: dict[str, list[int]] = {}
-        people = 0
-        for profile, n in bucket.people.items():
-            people += n
-            for step_id in eligible(profile)[0]:
-                if step_id in counts:
-                    counts[step_id][0] += n
-                else:
-                    counts[step_id] = [n, 0, 0]
-        for (profile, step_id), (done, exempt) in bucket.states.items():
-            if step_id in eligible(profile)[1]:
-                entry = counts.setdefault(step_id, [0, 0, 0])
-                entry[1] += done
-                entry[2] += exempt
-        ids = sorted((i for i in counts if wanted is None or i in wanted), key=lambda i: order.get(i, len(order)))
+        people = bucket.people
+        key = frozenset(people)
+        if key not in layouts:
+            layouts[key] = layout(key)
+        named, held = layouts[key]
+        eligible = [0] * len(named)
+        for profile, n in people.items():
+            for at in held[profile]:
+                eligible[at] += n
+        done, exempt = bucket.done, bucket.exempt
         make = StepProgress._make  # a C-level tuple build: there may be a hundred thousand of these
-        return GroupProgress(group, people, tuple(make((i, titles[i], *counts[i])) for i in ids))
+        return GroupProgress(group, sum(people.values()), tuple(
+            make((step_id, title, n, done.get(step_id, 0), exempt.get(step_id, 0)))
+            for (step_id, title), n in zip(named, eligible)))
 
     key = class_sort_key if by == "class" else _role_sort_key
     progress_groups = tuple(group_progress(g, groups[g]) for g in sorted(groups, key=key))
-    retired: dict[str, int] = defaultdict(int)
-    for (_, step_id), (done, _) in total.states.items():
-        if step_id not in catalog.steps and done:
-            retired[step_id] += done
-    return Progress(by, group_progress(None, total), progress_groups, dict(sorted(retired.items())))
+    retired = {step_id: n for step_id, n in sorted(total.retired.items()) if n}
+    return Progress(by, group_progress(None, total), progress_groups, retired)
 
 
 def step_order(catalog) -> dict[str, int]:

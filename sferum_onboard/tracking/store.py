@@ -50,7 +50,7 @@ from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.tracking.progress import (
-    Bucket, Profile, Progress, StepState, as_of_limit, class_sort_key, has_role, progress_from_buckets,
+    Bucket, Profile, ProfileSteps, Progress, StepState, as_of_limit, class_sort_key, has_role, progress_from_buckets,
 )
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
@@ -783,10 +783,16 @@ class Store:
         wanted_class = None
         if class_name is not None:
             wanted_class = normalise_class(class_name) or class_name
+        by_class = by == "class" or wanted_class is not None
+        class_names: dict[int, str] = {}
         with self._read() as conn:
             source = _state_source(conn, catalog, as_of)
-            rows = conn.execute(_progress_query(sid, source, role, by == "class", wanted_class)).all()
-        return _progress_from_rows(catalog, rows, by)
+            rows = conn.execute(_progress_query(sid, source, role, by_class, wanted_class)).all()
+            if by_class:
+                # Read after the aggregate: classes are never deleted, so every id it names is here.
+                class_names = dict(conn.execute(
+                    sa.select(classes.c.id, classes.c.name).where(classes.c.school_id == sid)).all())
+        return _progress_from_rows(catalog, rows, class_names, by)
 
     # --- compact reads for reports (outputs/report.py) ----------------------
     def state_rows(self, school: School | int | None, catalog=None, *, as_of=None) -> list[tuple[int, str, str]]:
@@ -1086,9 +1092,6 @@ def _state_source(conn: Connection, catalog, as_of):
 _PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
 
 
-_PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
-
-
 def _profile_code(columns, memberships):
     """One integer for what decides a checklist (role, class-leader and specialist flags) and the
     number of classes a person counts in: a narrow GROUP BY key for the big aggregate."""
@@ -1098,50 +1101,55 @@ def _profile_code(columns, memberships):
 
 
 def _memberships(school_id: int, role: str | None, only_class: str | None):
-    """Active people with the classes they are counted in: (person_id, class_name, n, code).
+    """Active people with the classes they are counted in: (person_id, class_id, code).
 
     A pupil counts in their class; a parent in each class of their active
     children; a teacher in the classes they lead; anyone else in no class
-    (a row with class_name NULL). `n` is how many classes the person counts
-    in, so weighting a row by 1/n gives the school total, where a parent of
-    children in two classes is one person; callers keep the rows with a
-    class or with n = 0. With `only_class`, only that class's people (n = 1).
-    Each part reads the person's own row, so nothing joins people again.
+    (one row with class_id NULL). The profile code packs n, how many classes
+    the person counts in, so weighting a row by 1/n gives the school total,
+    where a parent of children in two classes is one person. With
+    `only_class`, only that class's people (n = 1).
+
+    Classes are kept as ids (names are looked up after the aggregate): an
+    integer key sorts and hashes faster over a million joined rows, and a
+    pupil's class needs no join at all. Each part counts its own n, so the
+    window sorts only parents and staff, not every member.
     """
-    person = [people.c.id.label("person_id")]
     flags = [people.c.role, people.c.class_leader, people.c.specialist]
     own = [people.c.school_id == school_id, people.c.active, *_role_clause(role)]
     child = people.alias("member_child")
-    child_class = classes.alias("member_class")
-    join = sa.join if only_class is not None else sa.outerjoin
-    pupils = (
-        sa.select(*person, classes.c.name.label("class_name"), *flags)
-        .select_from(join(people, classes, classes.c.id == people.c.class_id))
-        .where(*own, people.c.role == "pupil")
-    )
+    pupils = sa.select(
+        people.c.id.label("person_id"), people.c.class_id,
+        sa.case((people.c.class_id.is_(None), 0), else_=1).label("n"), *flags,
+    ).where(*own, people.c.role == "pupil")
+    children = households.join(child, sa.and_(
+        child.c.id == households.c.pupil_id, child.c.active, child.c.class_id.is_not(None)))
     parents = (
-        sa.select(*person, child_class.c.name.label("class_name"), *flags).distinct()
-        .select_from(people.join(households, households.c.parent_id == people.c.id)
-                     .join(child, sa.and_(child.c.id == households.c.pupil_id, child.c.active))
-                     .join(child_class, child_class.c.id == child.c.class_id))
+        # DISTINCT before counting: two children in one class are one class.
+        sa.select(people.c.id.label("person_id"), child.c.class_id, *flags).distinct()
+        .select_from(people.outerjoin(children, households.c.parent_id == people.c.id))
         .where(*own, people.c.role == "parent")
     )
     staff = (
-        sa.select(*person, classes.c.name.label("class_name"), *flags)
-        .select_from(join(people, classes, classes.c.leader_id == people.c.id))
+        sa.select(people.c.id.label("person_id"), classes.c.id.label("class_id"), *flags)
+        .select_from(people.outerjoin(classes, classes.c.leader_id == people.c.id))
         .where(*own, people.c.role.in_(("teacher", "administrator")))
     )
-    parts = [pupils, parents, staff]
-    if only_class is None:
-        # A parent whose children are all gone or classless is still counted, in no class.
-        parts.append(sa.select(*person, sa.null().label("class_name"), *flags).where(*own, people.c.role == "parent"))
-    else:
-        parts = [pupils.where(classes.c.name == only_class), parents.where(child_class.c.name == only_class),
-                 staff.where(classes.c.name == only_class)]
-    member = sa.union_all(*parts).subquery("member")
-    n = sa.func.count(member.c.class_name).over(partition_by=member.c.person_id)
+    if only_class is not None:
+        wanted = sa.select(classes.c.id).where(
+            classes.c.school_id == school_id, classes.c.name == only_class).scalar_subquery()
+        pupils = pupils.where(people.c.class_id == wanted)
+        parents = parents.where(child.c.class_id == wanted)
+        staff = staff.where(classes.c.id == wanted)
+
+    def counted(part):
+        part = part.subquery()
+        n = sa.func.count(part.c.class_id).over(partition_by=part.c.person_id)
+        return sa.select(part.c.person_id, part.c.class_id, n.label("n"), *(part.c[f.name] for f in flags))
+
+    member = sa.union_all(pupils, counted(parents), counted(staff)).subquery("member")
     return sa.select(
-        member.c.person_id, member.c.class_name, n.label("n"), _profile_code(member.c, n).label("code"),
+        member.c.person_id, member.c.class_id, _profile_code(member.c, member.c.n).label("code"),
     ).cte("membership")
 
 
@@ -1149,23 +1157,23 @@ def _progress_query(school_id: int, source, role: str | None, by_class: bool, on
     """One statement: done / not-applicable counts per (class, profile code, grade, step), then
     people per (class, profile code, grade).
 
-    Rows: (class_name, code, grade, step_id, done, not_applicable, people); a
+    Rows: (class_id, code, grade, step_id, done, not_applicable, people); a
     row of people has step_id NULL. By class, a person in n classes has a row
-    per class and someone in no class one row with class_name NULL; the
-    class gives a pupil's grade. Otherwise every person counts once (n = 1).
+    per class and someone in no class one row with class_id NULL; the class
+    gives a pupil's grade. Otherwise every person counts once (n = 1).
     """
     if by_class or only_class is not None:
         membership = _memberships(school_id, role, only_class)
         base = membership
         person_id = membership.c.person_id
-        keys = [membership.c.class_name, membership.c.code, sa.null().label("grade")]
+        keys = [membership.c.class_id, membership.c.code, sa.null().label("grade")]
         group_by = keys[:2]
-        where = [sa.or_(membership.c.class_name.is_not(None), membership.c.n == 0)]
+        where = []
     else:
         pupil_class = classes.alias("pupil_class")
         base = people.outerjoin(pupil_class, pupil_class.c.id == people.c.class_id)
         person_id = people.c.id
-        keys = [sa.null().label("class_name"), _profile_code(people.c, 1).label("code"), pupil_class.c.grade]
+        keys = [sa.null().label("class_id"), _profile_code(people.c, 1).label("code"), pupil_class.c.grade]
         group_by = [people.c.role, people.c.class_leader, people.c.specialist, pupil_class.c.grade]
         where = [people.c.school_id == school_id, people.c.active, *_role_clause(role)]
     counted = source.c.action.in_((DONE, NOT_APPLICABLE))
@@ -1183,64 +1191,59 @@ def _progress_query(school_id: int, source, role: str | None, by_class: bool, on
     return sa.union_all(states, heads)
 
 
-def _progress_from_rows(catalog, rows, by) -> Progress:
+def _progress_from_rows(catalog, rows, class_names: dict[int, str], by) -> Progress:
     """Per-group buckets from the rows of `_progress_query`, then the Progress.
 
     This loop sees one row per (class, profile, step): a hundred thousand
-    for a big school, so it keeps to local names and plain lists.
+    for a big school. What a row adds to (its profile and checklist, its
+    group's counts, its weight in the total) is worked out once per (class,
+    profile code); the loop itself keeps to local names and plain lists.
     """
+    checklists = ProfileSteps(catalog)
+    catalog_steps = catalog.steps
     roles = list(_ROLE_ORDER)
     total = Bucket()
-    total_people, total_states = total.people, total.states
+    total_people, total_done, total_exempt, total_retired = total.people, total.done, total.exempt, total.retired
     groups: dict[str, Bucket] = {}
-    seen: dict = {}  # (code, class, grade) -> (profile, classes counted in, group's people, group's states)
-    grades: dict[str, int | None] = {}
-    for class_name, code, grade, step_id, done, exempt, heads in rows:
-        entry = seen.get((code, class_name, grade))
-        if entry is None:
+    kinds: dict = {}  # (class id, code, grade) -> (profile, share in the total, checklist, group's counts)
+    for class_id, code, grade, step_id, done, exempt, heads in rows:
+        kind = kinds.get((class_id, code, grade))
+        if kind is None:
             flags, memberships = divmod(code, _PROFILE_BASE)
             role_index, bits = divmod(flags, 4)
             role = roles[role_index] if role_index < len(roles) else "?"
-            if role == "pupil" and class_name is not None:
-                if class_name not in grades:
-                    grades[class_name] = grade_of(class_name)
-                grade = grades[class_name]
-            profile = Profile(role, bool(bits & 2), bool(bits & 1), grade if role == "pupil" else None)
+            class_name = class_names.get(class_id)
+            pupil_grade = None
+            if role == "pupil":
+                pupil_grade = grade if class_name is None else grade_of(class_name)
+            profile = Profile(role, bool(bits & 2), bool(bits & 1), pupil_grade)
             group = class_name if by == "class" else role if by == "role" else None
             bucket = groups.get(group)
             if bucket is None and group is not None:
                 bucket = groups[group] = Bucket()
-            entry = (profile, max(memberships, 1), bucket and bucket.people, bucket and bucket.states)
-            seen[(code, class_name, grade)] = entry
-        profile, memberships, group_people, group_states = entry
-        if step_id is None:
             # A person counted in two classes is half a person in each share of the total.
-            total_people[profile] += heads / memberships
+            share = 1 / memberships if memberships > 1 else 1
+            counts = (None, None, None) if bucket is None else (bucket.people, bucket.done, bucket.exempt)
+            kind = kinds[(class_id, code, grade)] = (profile, share, checklists[profile][1], *counts)
+        profile, share, checklist, group_people, group_done, group_exempt = kind
+        if step_id is None:
+            total_people[profile] += heads * share
             if group_people is not None:
                 group_people[profile] += heads
-            continue
-        key = (profile, step_id)
-        if memberships > 1:
-            done_share, exempt_share = done / memberships, exempt / memberships
-        else:
-            done_share, exempt_share = done, exempt
-        counts = total_states.get(key)
-        if counts is None:
-            total_states[key] = [done_share, exempt_share]
-        else:
-            counts[0] += done_share
-            counts[1] += exempt_share
-        if group_states is not None:
-            counts = group_states.get(key)
-            if counts is None:
-                group_states[key] = [done, exempt]
-            else:
-                counts[0] += done
-                counts[1] += exempt
+        elif step_id in checklist:
+            total_done[step_id] = total_done.get(step_id, 0) + done * share
+            total_exempt[step_id] = total_exempt.get(step_id, 0) + exempt * share
+            if group_done is not None:
+                group_done[step_id] = group_done.get(step_id, 0) + done
+                group_exempt[step_id] = group_exempt.get(step_id, 0) + exempt
+        elif step_id not in catalog_steps:
+            total_retired[step_id] += done * share
     # The halves add up to whole people: round away the float error.
     total.people = {profile: round(n) for profile, n in total_people.items()}
-    total.states = {key: [round(done), round(exempt)] for key, (done, exempt) in total_states.items()}
-    return progress_from_buckets(catalog, by, total, groups)
+    total.done = {step_id: round(n) for step_id, n in total_done.items()}
+    total.exempt = {step_id: round(n) for step_id, n in total_exempt.items()}
+    total.retired = {step_id: round(n) for step_id, n in total_retired.items()}
+    return progress_from_buckets(catalog, by, total, groups, checklists=checklists)
 
 
 # --- writing -------------------------------------------------------------------
