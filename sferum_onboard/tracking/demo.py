@@ -217,12 +217,6 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(rng.randint(8, 20), rng.choice((0, 10, 15, 20, 30, 40, 45, 50))))
 
 
-def _chosen(people: list, share: float) -> list:
-    """The first round(share × n) of a list already shuffled once: shares nest, so later steps
-    are done by people who did the earlier ones."""
-    return people[: round(share * len(people) + 1e-9)]
-
-
 def demo_events(catalog, staff: Roster, pupils: Roster, parents: Roster, seed: int = SEED) -> list[DemoEvent]:
     """The term's events for the demo rosters, the same every time for the same catalog."""
     rng = random.Random(seed + 1)
