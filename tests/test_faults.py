@@ -66,6 +66,15 @@ def python(*code_args: str, **kwargs) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **kwargs)
 
 
+def killed_after(delay: float, *cli_args: str, timeout: float = 60) -> None:
+    """Run a real `sferum-onboard` command and kill -9 it after `delay` seconds (if still running)."""
+    worker = python("-m", "sferum_onboard", *cli_args)
+    time.sleep(delay)
+    if worker.poll() is None:
+        os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=timeout)
+
+
 KILL_MID_IMPORT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
@@ -117,12 +126,7 @@ def test_kill_9_of_the_real_command_leaves_the_store_whole_or_untouched(store_ur
     before = snapshot(store_url)
     delays = (0.8, 1.5, 2.5)
     for delay in delays:
-        worker = python("-m", "sferum_onboard", "roster", "import", str(roster), "--db", store_url,
-                        "--project", str(TRACKING_PROJECT))
-        time.sleep(delay)
-        if worker.poll() is None:
-            os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=60)
+        killed_after(delay, "roster", "import", str(roster), "--db", store_url, "--project", str(TRACKING_PROJECT))
         now = snapshot(store_url)
         people = len(now["people"])
         assert people in (2, BIG), f"a partial import is visible: {people} people"

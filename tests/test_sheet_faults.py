@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import time
 
 import openpyxl
 from click.testing import CliRunner
@@ -13,7 +10,7 @@ from sferum_onboard.cli import cli
 from sferum_onboard.tracking.roster import Roster, RosterPerson
 from sferum_onboard.tracking.store import Store
 from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixture)
-from tests.test_faults import NAMES_LIST, python, snapshot
+from tests.test_faults import NAMES_LIST, killed_after, snapshot
 
 PUPILS = 3000  # × 3 steps: 9,000 events in one transaction
 
@@ -34,12 +31,8 @@ def test_kill_9_of_sheet_import_leaves_all_or_nothing(store_url, tmp_path):
     book.save(sheet)
     before = snapshot(store_url)
     for delay in (0.5, 1.0, 1.5, 2.5, 4.0):
-        worker = python("-m", "sferum_onboard", "sheet", "import", str(sheet), "--db", store_url,
-                        "--project", str(TRACKING_PROJECT))
-        time.sleep(delay)
-        if worker.poll() is None:
-            os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=120)
+        killed_after(delay, "sheet", "import", str(sheet), "--db", store_url, "--project", str(TRACKING_PROJECT),
+                     timeout=120)
         now = snapshot(store_url)
         assert len(now["events"]) in (0, 3 * PUPILS), f"a partial sheet is visible: {len(now['events'])} events"
         if not now["events"]:
