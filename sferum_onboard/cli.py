@@ -392,11 +392,12 @@ def _mark_options():
 
 
 def _record_marks(args, action, at, note, by, source, project, db, school_name) -> None:
+    from sferum_onboard.dates import parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import marking
 
     catalog = _catalog(project)
-    moment = marking.parse_at(at)
+    moment = parse_at(at)
     recorded_by = who_records(by)
     *queries, step_text = args
     with open_store(db) as store:
@@ -502,9 +503,9 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
 
     Пример: sferum-onboard progress --class 7А
     """
+    from sferum_onboard.dates import moment_text, parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import render
-    from sferum_onboard.tracking.marking import parse_at
 
     catalog = _catalog(project)
     moment = parse_at(as_of) if as_of else None
@@ -526,7 +527,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
     if role:
         scope += VIEW["scope-role"].format(name=VIEW["roles"].get(role) or render.role_title(role))
     if moment:
-        scope += VIEW["as-of"].format(date=render.format_at(moment))
+        scope += VIEW["as-of"].format(date=moment_text(moment))
     title = VIEW["progress-title"].format(
         school=school.name, scope=scope, people=count(result.total.people, "человек", "человека", "человек"))
     _console().print(render.progress_view(result, title))
@@ -766,6 +767,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
     """
     import datetime as dt
 
+    from sferum_onboard.dates import date_text
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
     from sferum_onboard.tracking.progress import fold_events
@@ -808,7 +810,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
         click.echo(VIEW["sheet-changes"].format(n=len(diff.changes)))
         for change in diff.changes:
             step = catalog.steps[change.step_id].title if change.step_id in catalog.steps else change.step_id
-            what = VIEW["sheet-actions"][change.action].format(date=change.at.strftime("%d.%m.%Y"))
+            what = VIEW["sheet-actions"][change.action].format(date=date_text(change.at))
             click.echo(VIEW["sheet-change"].format(name=known[change.person_id].full_name, step=step, what=what))
         if dry_run:
             click.echo(VIEW["sheet-dry-run"])
@@ -864,7 +866,7 @@ def output_option(func):
 
 
 def _as_of_date(text: str | None):
-    from sferum_onboard.tracking.marking import parse_at
+    from sferum_onboard.dates import parse_at
 
     moment = parse_at(text)
     return moment.date() if moment else None

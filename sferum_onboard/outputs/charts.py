@@ -13,6 +13,7 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
+from sferum_onboard.dates import date_text
 from sferum_onboard.messages import REPORTS
 
 # Colours with at least 4.5:1 contrast on white for text, 3:1 for lines.
@@ -27,10 +28,6 @@ def _num(value: float) -> str:
 
 def _pct(value: float) -> str:
     return f"{value:.0f}\u00a0%"
-
-
-def date_text(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def burnup(

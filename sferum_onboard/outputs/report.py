@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from sferum_onboard import __version__
 from sferum_onboard.catalog.model import MILESTONES, Catalog, Step
+from sferum_onboard.dates import DATETIME_FORMAT, date_text
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import REPORTS, count
 from sferum_onboard.outputs import charts
@@ -123,10 +124,6 @@ def pct(value: float | None) -> str:
     tenths = math.floor(round(value * 10, 6))
     text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
     return f"{text}\u00a0%"
-
-
-def date_text(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "—"
 
 
 def status_text(result: roadmap.TargetResult) -> str:
@@ -356,7 +353,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("sferum_onboard.outputs", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, date=date_text)
+    env.filters.update(pct=pct, date=date_text, moment=lambda at: at.strftime(DATETIME_FORMAT))
     env.globals.update(
         version=__version__, count=count, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
         group_title=group_title, group_count=group_count, status_text=status_text, audience_text=audience_text,

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from sferum_onboard.dates import DATETIME_FORMAT, EXCEL_DATE_FORMAT, date_text, parse_day
 from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import SHEET, count
 from sferum_onboard.tracking.classes import grade_of, normalise_class
@@ -185,7 +185,7 @@ def build_sheet(
                 action = getattr(state, "action", None)
                 if action == DONE:
                     cell.value = state.at.date()
-                    cell.number_format = "DD.MM.YYYY"
+                    cell.number_format = EXCEL_DATE_FORMAT
                 elif action == NOT_APPLICABLE:
                     _text(cell, NOT_APPLICABLE_MARK)
                 cell.protection = open_cell
@@ -244,7 +244,7 @@ def _instructions(book, school, class_name: str, parts, exported_at: dt.datetime
 
     ws = book.create_sheet(INSTRUCTIONS_SHEET)
     lines = SHEET["instructions"].format(
-        class_name=class_name, school=school.name, exported=exported_at.strftime("%d.%m.%Y %H:%M"),
+        class_name=class_name, school=school.name, exported=exported_at.strftime(DATETIME_FORMAT),
         tick=TICK, na=NOT_APPLICABLE_MARK, sheets=", ".join(f"«{p.title}»" for p in parts),
     ).split("\n")
     for row, line in enumerate(lines, 1):
@@ -335,7 +335,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
                 state, date = parsed
                 if date is not None and date > today:
                     problems.append(Problem(location, "sheet-date-future", SHEET["date-future"].format(
-                        date=date.strftime("%d.%m.%Y"))))
+                        date=date_text(date))))
                     continue
                 marks.append(Mark(person_id, step_id, state, date, location))
     return SheetData(path, meta, tuple(marks), tuple(problems), names)
@@ -366,19 +366,8 @@ def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date |
         return S_DONE, None
     if folded in _NA_MARKS:
         return S_NA, None
-    match = re.fullmatch(r"\+?\s*(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?", folded)
-    if match:
-        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-        try:
-            if year:
-                year_value = int(year) + (2000 if len(year) == 2 else 0)
-                return S_DONE, dt.date(year_value, month, day)
-            # «12.09»: the latest such day not after today (a sheet lives within one school year)
-            candidate = dt.date(today.year, month, day)
-            return S_DONE, candidate if candidate <= today else dt.date(today.year - 1, month, day)
-        except ValueError:
-            return None
-    return None
+    day = parse_day(folded[1:].lstrip() if folded.startswith("+") else folded, today)
+    return None if day is None else (S_DONE, day)
 
 
 def _meta_value(book, key: str) -> str | None:
@@ -481,7 +470,7 @@ def diff_sheet(
             continue
         if key in touched:
             conflicts.append(Problem(mark.location, "sheet-conflict", SHEET["conflict-" + mark.state].format(
-                name=person.full_name, step=(titles or {}).get(mark.step_id, mark.step_id), when=now_state.at.strftime("%d.%m.%Y %H:%M"),
+                name=person.full_name, step=(titles or {}).get(mark.step_id, mark.step_id), when=now_state.at.strftime(DATETIME_FORMAT),
                 by=f", {now_state.recorded_by}" if getattr(now_state, "recorded_by", None) else "",
                 state=SHEET["state-" + after])))
             continue
@@ -491,7 +480,7 @@ def diff_sheet(
             at = dt.datetime.combine(mark.date, dt.time(12, 0))
             if now_state is not None and now_state.at >= at:
                 # An earlier date would not outrank what is stored: record now, keep the date in the note.
-                at, note = now, SHEET["note-date"].format(date=mark.date.strftime("%d.%m.%Y"))
+                at, note = now, SHEET["note-date"].format(date=date_text(mark.date))
         changes.append(Change(mark.person_id, mark.step_id, action, at, note, mark.location))
     return SheetDiff(tuple(changes), tuple(conflicts), tuple(problems), unchanged)
 

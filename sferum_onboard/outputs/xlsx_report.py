@@ -29,15 +29,16 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog
+from sferum_onboard.dates import EXCEL_DATE_FORMAT, date_text
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs.report import (
-    ReportView, audience_text, date_text, group_title, status_text,
+    ReportView, audience_text, group_title, status_text,
 )
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.render import FORMULA_STARTS
 
 PERCENT = "0.0%"
-DATE = "DD.MM.YYYY"
+DATE = EXCEL_DATE_FORMAT
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
 WARNING_FONT = Font(bold=True, color="8A3B00")

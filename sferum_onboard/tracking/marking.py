@@ -9,48 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sferum_onboard.dates import moment_text
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
 from sferum_onboard.tracking.progress import StepState, fold_events, profile_of
-from sferum_onboard.tracking.store import NewEvent, Store, now
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
-_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
-
-
-def parse_at(text: str | None, current: dt.datetime | None = None) -> dt.datetime | None:
-    """When something happened: a date («2026-09-10», «10.09.2026») or a date and time.
-
-    Today's date means now (so that a mark made now orders after today's
-    earlier events); a bare past date means the start of that day. A moment
-    in the future is refused.
-    """
-    if text is None:
-        return None
-    current = current or now()
-    value = " ".join(text.split())
-    moment = None
-    for fmt in _DATETIME_FORMATS:
-        try:
-            moment = dt.datetime.strptime(value, fmt)
-            break
-        except ValueError:
-            pass
-    if moment is None:
-        for fmt in _DATE_FORMATS:
-            try:
-                day = dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-            moment = current if day == current.date() else dt.datetime.combine(day, dt.time())
-            break
-    if moment is None:
-        raise DataError(VIEW["at-invalid"].format(value=text))
-    if moment > current + dt.timedelta(minutes=5):
-        raise DataError(VIEW["at-future"].format(value=text))
-    return moment
-
+from sferum_onboard.tracking.store import NewEvent, Store
 
 def extra_steps(catalog, person: Person) -> tuple[str, ...]:
     """Steps of the person's extra checklists (migration and the like): markable, not counted."""
@@ -196,6 +160,6 @@ def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str) -> list[str
 def _when(state: StepState | None) -> str:
     if state is None:
         return ""
-    text = state.at.strftime("%d.%m.%Y") if state.at.time() == dt.time() else state.at.strftime("%d.%m.%Y %H:%M")
+    text = moment_text(state.at)
     return f"{text}, {state.recorded_by}" if state.recorded_by else text
 

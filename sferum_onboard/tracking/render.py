@@ -6,7 +6,6 @@ The CLI prints what these functions return; tests read the same dicts and rows.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Iterable
 
@@ -15,20 +14,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from sferum_onboard.dates import moment_text
 from sferum_onboard.messages import TRACKING, TRACKING_VIEW as VIEW, count
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine, StepState
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def format_at(moment: dt.datetime | None) -> str:
-    """«10.09.2026 18:30»; a time of exactly midnight means a date was given, so it is left out."""
-    if moment is None:
-        return ""
-    if moment.time() == dt.time(0, 0):
-        return moment.strftime("%d.%m.%Y")
-    return moment.strftime("%d.%m.%Y %H:%M")
 
 
 def percent_text(value: float | None) -> str:
@@ -89,7 +80,7 @@ def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepSt
         style = "green" if line.done else "bold" if line.next else None
         table.add_row(
             str(n), Text(f"{line.step.title} ", style=style).append(f"({line.step.id})", style="dim"),
-            state_text(state, line.next), format_at(state.at) if state else "",
+            state_text(state, line.next), moment_text(state.at) if state else "",
             (state.recorded_by or "") if state else "", VIEW["sources"].get(state.source, state.source) if state else "",
         )
     parts: list = [table]
@@ -100,7 +91,7 @@ def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepSt
         parts.append(Text(VIEW["next-step"].format(title=upcoming.step.title, id=upcoming.step.id) + link))
     for state in others:
         label = VIEW["retired"] if state.retired else VIEW["outside"]
-        parts.append(Text(f"{label}: {state.step_id} — {state_text(state)}, {format_at(state.at)}", style="dim"))
+        parts.append(Text(f"{label}: {state.step_id} — {state_text(state)}, {moment_text(state.at)}", style="dim"))
     return Group(*parts)
 
 

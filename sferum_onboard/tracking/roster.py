@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from sferum_onboard.dates import DATE_FORMAT
 from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import ROSTER, os_reason
 from sferum_onboard.tracking.classes import normalise_class
@@ -280,7 +281,7 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.date):  # datetime is a date too: the day only, as schools write it
-        return value.strftime("%d.%m.%Y")
+        return value.strftime(DATE_FORMAT)
     return str(value)  # a time (12:30:00), a duration, a fraction
 
 

@@ -42,6 +42,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from sferum_onboard.dates import now
 from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, StoreError
 from sferum_onboard.messages import TRACKING, os_reason
 from sferum_onboard.tracking import importplan
@@ -173,11 +174,6 @@ class NewEvent:
     recorded_by: str | None = None
     source: str = "meeting"
     note: str | None = None
-
-
-def now() -> dt.datetime:
-    """Local wall-clock time to the second: the school's own clock is what people read."""
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def _school_id(school: School | int) -> int:
