@@ -505,6 +505,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
     """
     from sferum_onboard.dates import moment_text, parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.outputs.spreadsheet import csv_text
     from sferum_onboard.tracking import render
 
     catalog = _catalog(project)
@@ -521,7 +522,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        click.echo(render.csv_text(render.progress_rows(result)), nl=False)
+        click.echo(csv_text(render.progress_rows(result)), nl=False)
         return
     scope = VIEW["scope-class"].format(name=class_name) if class_name else ""
     if role:
@@ -667,7 +668,8 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
     from rich.table import Table
 
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
-    from sferum_onboard.tracking import render, rosterview
+    from sferum_onboard.outputs.spreadsheet import csv_text
+    from sferum_onboard.tracking import rosterview
 
     with open_store(db) as store:
         school = store.school(school_name)
@@ -679,7 +681,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
         click.echo(json.dumps([rosterview.person_dict(p, class_of) for p in people], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        click.echo(render.csv_text(rosterview.csv_rows(people, class_of)), nl=False)
+        click.echo(csv_text(rosterview.csv_rows(people, class_of)), nl=False)
         return
     if not people:
         click.echo(VIEW["list-empty"])

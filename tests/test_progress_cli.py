@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
-from sferum_onboard.tracking import render
+from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking.store import NewEvent, Store
 from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixtures)
 
@@ -103,5 +103,5 @@ def test_unknown_class_is_refused(school_db):
 
 
 def test_formula_looking_cells_are_written_as_text():
-    text = render.csv_text([["=HYPERLINK(\"http://x\")", "+7 900", "-1", "@SUM(A1)", "Иванов", 5, None]])
+    text = csv_text([["=HYPERLINK(\"http://x\")", "+7 900", "-1", "@SUM(A1)", "Иванов", 5, None]])
     assert text == "\"'=HYPERLINK(\"\"http://x\"\")\";'+7 900;'-1;'@SUM(A1);Иванов;5;\n"

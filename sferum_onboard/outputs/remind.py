@@ -14,11 +14,11 @@ from typing import Iterable, Sequence
 from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.messages import count
 from sferum_onboard.outputs.report import class_label, guide_url, helper_text, role_label
+from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.progress import has_role
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.model import Person
-from sferum_onboard.tracking.render import csv_text
 
 CSV_COLUMNS = ("ФИО", "Роль", "Класс", "Контакт", "Шаг", "Что сделать", "Инструкция", "Кто поможет", "Сообщение")
 MINUTES = ("минуты", "минут", "минут")  # after «около»: около 1 минуты, 5 минут, 21 минуты

@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 from sferum_onboard.dates import DATETIME_FORMAT, EXCEL_DATE_FORMAT, date_text, parse_day
 from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import SHEET, count
+from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.roster import is_encrypted_office, read_file
@@ -38,7 +39,6 @@ NOT_APPLICABLE_MARK = "н/п"
 _DONE_MARKS = {"+", "++", "✓", "✔", "v", "x", "х", "да", "1", "есть", "готово", "сделано"}
 _NA_MARKS = {"н/п", "нп", "н п", "не нужно", "не требуется", "не применимо", "неприменимо"}
 _EMPTY_MARKS = {"", "-", "–", "—", "нет", "0"}
-_FORMULA_START = ("=", "+", "-", "@")
 
 # Cell states compared by the diff: done, not applicable, or nothing.
 S_DONE, S_NA, S_EMPTY = "done", "na", "empty"
@@ -157,18 +157,18 @@ def build_sheet(
         ws = book.create_sheet(part.title)
         fixed = FIXED_COLUMNS[part.key]
         versions = ", ".join(f"«{catalog.checklists[c].title}», версия {v}" for c, v in part.checklists)
-        _text(ws.cell(TITLE_ROW, 1), SHEET["sheet-title"].format(
+        text_cell(ws.cell(TITLE_ROW, 1), SHEET["sheet-title"].format(
             class_name=class_name, audience=part.title.lower(), school=school.name, checklists=versions))
         ws.cell(TITLE_ROW, 1).font = Font(bold=True, size=12)
         for column, title in enumerate(fixed + tuple(s.title for s in part.steps), 1):
             cell = ws.cell(HEADER_ROW, column)
-            _text(cell, title)
+            text_cell(cell, title)
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if column > len(fixed) else "left")
         for column, step in enumerate(part.steps, len(fixed) + 1):
-            _text(ws.cell(IDS_ROW, column), step.id)
+            text_cell(ws.cell(IDS_ROW, column), step.id)
             ws.cell(HEADER_ROW, column).comment = Comment(_step_hint(step), "sferum-onboard", width=320, height=160)
         ws.row_dimensions[IDS_ROW].hidden = True
         ws.row_dimensions[HEADER_ROW].height = 105
@@ -176,9 +176,9 @@ def build_sheet(
             row = FIRST_ROW + number - 1
             ws.cell(row, 1, number)
             ws.cell(row, 2, person.id)
-            _text(ws.cell(row, 3), person.full_name)
+            text_cell(ws.cell(row, 3), person.full_name)
             if part.key == "parents":
-                _text(ws.cell(row, 4), children_names.get(person.id, ""))
+                text_cell(ws.cell(row, 4), children_names.get(person.id, ""))
             for column, step in enumerate(part.steps, len(fixed) + 1):
                 cell = ws.cell(row, column)
                 state = states.get((person.id, step.id))
@@ -187,7 +187,7 @@ def build_sheet(
                     cell.value = state.at.date()
                     cell.number_format = EXCEL_DATE_FORMAT
                 elif action == NOT_APPLICABLE:
-                    _text(cell, NOT_APPLICABLE_MARK)
+                    text_cell(cell, NOT_APPLICABLE_MARK)
                 cell.protection = open_cell
                 cell.alignment = Alignment(horizontal="center")
             for column in range(1, len(fixed) + len(part.steps) + 1):
@@ -217,14 +217,6 @@ def build_sheet(
     return book
 
 
-def _text(cell, value: str) -> None:
-    """A string cell that a spreadsheet never runs as a formula («=HYPERLINK…» stays text)."""
-    cell.value = value
-    cell.data_type = "s"
-    if value.startswith(_FORMULA_START):
-        cell.quotePrefix = True
-
-
 def _step_hint(step) -> str:
     return f"{step.title}\n\n{step.action}\n\n{SHEET['done-when']}: {step.done_when}"
 
@@ -248,7 +240,7 @@ def _instructions(book, school, class_name: str, parts, exported_at: dt.datetime
         tick=TICK, na=NOT_APPLICABLE_MARK, sheets=", ".join(f"«{p.title}»" for p in parts),
     ).split("\n")
     for row, line in enumerate(lines, 1):
-        _text(ws.cell(row, 1), line)
+        text_cell(ws.cell(row, 1), line)
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).font = Font(bold=True, size=13)
     for part in parts:
@@ -272,8 +264,8 @@ def _meta(book, school, class_name, parts, exported_at, last_event_id) -> None:
         rows.append((f"{part.key}.checklists", " ".join(f"{c}:{v}" for c, v in part.checklists)))
         rows.append((f"{part.key}.steps", " ".join(s.id for s in part.steps)))
     for row, (key, value) in enumerate(rows, 1):
-        _text(ws.cell(row, 1), key)
-        _text(ws.cell(row, 2), value)
+        text_cell(ws.cell(row, 1), key)
+        text_cell(ws.cell(row, 2), value)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
 

@@ -31,11 +31,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import EXCEL_DATE_FORMAT, date_text
 from sferum_onboard.messages import REPORTS
+from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.outputs.report import (
     ReportView, audience_text, group_title, status_text,
 )
 from sferum_onboard.tracking import roadmap
-from sferum_onboard.tracking.render import FORMULA_STARTS
 
 PERCENT = "0.0%"
 DATE = EXCEL_DATE_FORMAT
@@ -44,20 +44,11 @@ HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
 WARNING_FONT = Font(bold=True, color="8A3B00")
 
 
-def formula_like(text: str) -> bool:
-    """Would a spreadsheet take this text for a formula?"""
-    return text.startswith(FORMULA_STARTS)
-
-
 def put(sheet: Worksheet, row: int, column: int, value, number_format: str | None = None):
     """Write one cell; text is always stored as text, never as a formula."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"
-        if formula_like(value):
-            cell.quotePrefix = True
+        text_cell(cell, ILLEGAL_CHARACTERS_RE.sub("", value))
     else:
         cell.value = value
     if number_format:

@@ -5,10 +5,6 @@ The CLI prints what these functions return; tests read the same dicts and rows.
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Iterable
-
 from rich.console import Group
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -18,9 +14,6 @@ from sferum_onboard.dates import moment_text
 from sferum_onboard.messages import TRACKING, TRACKING_VIEW as VIEW, count
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine, StepState
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
@@ -38,24 +31,6 @@ def _bar(percent: float | None, width: int = 20) -> ProgressBar | Text:
         return Text("")
     style = "green" if percent >= 80 else "yellow" if percent >= 40 else "red"
     return ProgressBar(total=100, completed=percent, width=width, complete_style=style, finished_style=style)
-
-
-def csv_text(rows: Iterable[Iterable]) -> str:
-    """CSV with `;` (what Russian Excel expects); text that looks like a formula is quoted as text."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
-
-
-def safe_cell(value):
-    """A spreadsheet never runs a cell: «=HYPERLINK(…)» is written as «'=HYPERLINK(…)»."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # --- status ------------------------------------------------------------------------
