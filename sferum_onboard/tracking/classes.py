@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-# Latin letters that look like Cyrillic ones in class names typed on the wrong layout.
-_LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXYabcehkmoptxy", "АВСЕНКМОРТХУавсенкмортху")
+from sferum_onboard.tracking.names import LATIN_LOOKALIKES
+
 _CLASS = re.compile(r"^\s*(\d{1,2})\s*[-–—_.\s]?\s*«?\"?([А-ЯЁа-яёA-Za-z]{0,2})\"?»?\s*(?:класс|кл\.?)?\s*$", re.IGNORECASE)
 
 
 def normalise_class(text: str) -> str | None:
     """The canonical name of a class, or None when the text is not a class name."""
-    match = _CLASS.match(str(text).translate(_LATIN_TO_CYRILLIC))
+    match = _CLASS.match(str(text).translate(LATIN_LOOKALIKES))
     if not match:
         return None
     grade, letter = int(match.group(1)), match.group(2).upper().replace("Ё", "Е")

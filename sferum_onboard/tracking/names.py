@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Latin letters that look like Cyrillic ones («A» for «А», «c» for «с»), from a wrong keyboard layout
+# or a paste: the letter of a class («7A»), and in names a word that mixes both alphabets.
+LATIN_LOOKALIKES = str.maketrans("ABCEHKMOPTXYabcehkmoptxy", "АВСЕНКМОРТХУавсенкмортху")
+
 
 def fold_name(text: str) -> str:
     """The matching key of a name: lower case, ё→е, single spaces («Алёна  ИВАНОВА» → «алена иванова»)."""

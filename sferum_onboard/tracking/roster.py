@@ -29,6 +29,7 @@ from sferum_onboard.dates import DATE_FORMAT
 from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import ROSTER, os_reason
 from sferum_onboard.tracking.classes import normalise_class
+from sferum_onboard.tracking.names import LATIN_LOOKALIKES
 
 KINDS = ("pupils", "parents", "staff")
 ROLE_OF_KIND = {"pupils": "pupil", "parents": "parent", "staff": "teacher"}
@@ -438,7 +439,6 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+")
 _UPPER_RUN = re.compile(r"[А-ЯЁA-Z]{2}")
 _HYPHEN_SPACES = re.compile(r"\s*-\s*")
-_LOOKALIKE = str.maketrans("AaBCcEeHKMOoPpTXxyY", "АаВСсЕеНКМОоРрТХхуУ")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TRAILING_CLASS = re.compile(
@@ -465,7 +465,7 @@ def _normalise_clean_name(text: str) -> str:
     if " -" in text or "- " in text:
         text = _HYPHEN_SPACES.sub("-", text)
     if _LATIN.search(text) and _CYRILLIC.search(text):
-        text = " ".join(w.translate(_LOOKALIKE) if _LATIN.search(w) and _CYRILLIC.search(w) else w
+        text = " ".join(w.translate(LATIN_LOOKALIKES) if _LATIN.search(w) and _CYRILLIC.search(w) else w
                         for w in text.split(" "))
     if text.islower():
         return " ".join(_title(w) for w in text.split(" "))
