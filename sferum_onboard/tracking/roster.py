@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -572,7 +573,7 @@ class _Reader:
                 header_row = header.row
             found_any = True
             title = next((c for n, cells in head if n < header.row for c in map(_title_class, cells) if c), None)
-            rows = _chain((item for item in head if item[0] >= header.data_start), table.rows)
+            rows = itertools.chain((item for item in head if item[0] >= header.data_start), table.rows)
             count = self._read_table(table, header, kind, rows, table.context_class or title, total)
             if count == 0 and len(tables) == 1:
                 raise DataError(ROSTER["no-rows"].format(file=table.label, row=header.row))
@@ -846,8 +847,3 @@ def _merge(old: RosterPerson, new: RosterPerson) -> RosterPerson:
         union(old.classes_taught, new.classes_taught), union(old.children, new.children),
         old.contact or new.contact,
     )
-
-
-def _chain(*iterables):
-    for iterable in iterables:
-        yield from iterable
