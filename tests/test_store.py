@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -41,10 +42,12 @@ def test_environment_variable_names_the_store(tmp_path, monkeypatch):
 
 
 def test_data_folder_without_override_follows_the_platform(monkeypatch, tmp_path):
-    env = {"XDG_DATA_HOME": str(tmp_path)}
-    if paths.sys.platform.startswith("linux"):
-        assert paths.data_dir(env) == tmp_path / "sferum-onboard"
-    assert paths.data_dir({"SFERUM_ONBOARD_HOME": "/x/y"}) == paths.Path("/x/y")
+    monkeypatch.delenv("SFERUM_ONBOARD_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    if sys.platform.startswith("linux"):
+        assert paths.data_dir() == tmp_path / "sferum-onboard"
+    monkeypatch.setenv("SFERUM_ONBOARD_HOME", "/x/y")
+    assert paths.data_dir() == paths.Path("/x/y")
 
 
 def test_urls_and_paths_are_told_apart():

@@ -7,8 +7,9 @@ names, and a file in the working tree could be committed or published.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+
+import platformdirs
 
 APP_NAME = "sferum-onboard"
 DB_FILE_NAME = "sferum-onboard.sqlite"
@@ -16,18 +17,12 @@ DB_ENV = "SFERUM_ONBOARD_DB"
 HOME_ENV = "SFERUM_ONBOARD_HOME"
 
 
-def data_dir(environ: dict | None = None) -> Path:
-    """The user's private data folder for this tool (what click.get_app_dir would pick)."""
-    env = os.environ if environ is None else environ
-    if env.get(HOME_ENV):
-        return Path(env[HOME_ENV]).expanduser()
-    if sys.platform == "win32":
-        base = env.get("LOCALAPPDATA") or env.get("APPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / APP_NAME
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_NAME
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / APP_NAME
+def data_dir() -> Path:
+    """The user's private data folder for this tool: SFERUM_ONBOARD_HOME, else the platform's own
+    (~/.local/share/sferum-onboard, or $XDG_DATA_HOME; Application Support on macOS; LocalAppData on Windows)."""
+    if os.environ.get(HOME_ENV):
+        return Path(os.environ[HOME_ENV]).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def is_url(target: str) -> bool:
@@ -36,11 +31,10 @@ def is_url(target: str) -> bool:
     return bool(sep) and scheme.replace("+", "").replace("-", "").isalnum() and len(scheme) > 1
 
 
-def store_target(db: str | os.PathLike | None = None, environ: dict | None = None) -> str:
+def store_target(db: str | os.PathLike | None = None) -> str:
     """The store the user means: the explicit value, then SFERUM_ONBOARD_DB, then the default file."""
-    env = os.environ if environ is None else environ
     if db:
         return str(db)
-    if env.get(DB_ENV):
-        return env[DB_ENV]
-    return str(data_dir(env) / DB_FILE_NAME)
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
+    return str(data_dir() / DB_FILE_NAME)
