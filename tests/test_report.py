@@ -167,6 +167,18 @@ def test_site_folders_come_from_mkdocs_yml(tmp_path, config, inside, outside):
     check_output_dir(tmp_path / outside, tmp_path)
 
 
+def test_site_folders_follow_inherit_as_mkdocs_does(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: build/generated.yml\ndocs_dir: pages\n", encoding="utf-8")
+    with pytest.raises(DataError):  # before the first build the inherited file is missing: the file's own keys count
+        check_output_dir(tmp_path / "pages" / "r", tmp_path)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "generated.yml").write_text("site_name: Школа\nsite_dir: public\n", encoding="utf-8")
+    for inside in ("public/r", "pages/r"):
+        with pytest.raises(DataError):
+            check_output_dir(tmp_path / inside, tmp_path)
+    check_output_dir(tmp_path / "out", tmp_path)
+
+
 def test_a_symlink_into_the_site_folder_is_refused(tmp_path):
     (tmp_path / "site").mkdir()
     os.symlink(tmp_path / "site", tmp_path / "reports")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 import jinja2
+import yaml
 from markupsafe import Markup, escape
 
 from sferum_onboard import __version__
@@ -424,16 +425,33 @@ def render_district_html(catalog: Catalog, views: Sequence[ReportView], folders:
 
 
 def site_folders(project: Path) -> list[Path]:
-    """Folders that get published: the MkDocs site_dir (default «site») and the generated docs."""
+    """Folders that get published: «site» and the generated docs, and the site_dir and docs_dir of
+    mkdocs.yml as MkDocs' own loader reads it (INHERIT and !ENV included)."""
     found = [project / "site", project / "build" / "docs"]
-    config = project / "mkdocs.yml"
-    if config.is_file():
-        text = config.read_text(encoding="utf-8", errors="replace")
-        for key in ("site_dir", "docs_dir"):
-            match = re.search(rf"^{key}\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
-            if match:
-                found.append(project / match.group(1).strip())
+    settings = _mkdocs_settings(project / "mkdocs.yml")
+    found.extend(project / settings[key] for key in ("site_dir", "docs_dir") if isinstance(settings.get(key), str))
     return found
+
+
+def _mkdocs_settings(config: Path) -> dict:
+    """mkdocs.yml with the file it inherits; just the file when that one is not generated yet
+    (before the first build); nothing when there is no readable config."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    if not config.is_file():
+        return {}
+    try:
+        with config.open("rb") as source:
+            return yaml_load(source)
+    except ConfigurationError:
+        pass
+    try:
+        with config.open("rb") as source:
+            settings = yaml.load(source, Loader=get_yaml_loader())
+    except yaml.YAMLError:
+        return {}
+    return settings if isinstance(settings, dict) else {}
 
 
 def check_output_dir(out_dir: Path, project: Path) -> None:
