@@ -18,7 +18,8 @@ import click
 from sferum_onboard import __version__
 from sferum_onboard.clickru import install as install_russian_click
 from sferum_onboard.errors import ContentError, SferumError
-from sferum_onboard.messages import count, os_error
+from sferum_onboard.messages import os_error
+from sferum_onboard.wording import plural
 
 # --- plumbing --------------------------------------------------------------
 
@@ -89,7 +90,7 @@ def reports_errors(func):
 
 
 def _problem_summary(n: int) -> str:
-    return f"Найдено {count(n, 'ошибка', 'ошибки', 'ошибок')}."
+    return f"Найдено {plural(n, 'error')}."
 
 
 def project_option(func):
@@ -201,7 +202,7 @@ def build(project: Path, site_dir: Path | None) -> None:
         click.echo(f"[{stages.index(stage) + 1}/{len(stages)}] {STAGES[stage]}…", err=True)
 
     result = build_site(project, site_dir, progress=progress, private_dirs=_private_dirs())
-    click.echo(SITE["built"].format(pages=count(result.pages, "страница", "страницы", "страниц"),
+    click.echo(SITE["built"].format(pages=plural(result.pages, "page"),
                                     site=_shown(result.site_dir)))
 
 
@@ -503,10 +504,12 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
 
     Пример: sferum-onboard progress --class 7А
     """
+    from sferum_onboard.catalog.model import PERSON_ROLES
     from sferum_onboard.dates import moment_text, parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.outputs.spreadsheet import csv_text
     from sferum_onboard.tracking import render
+    from sferum_onboard.wording import role_title, role_title_plural
 
     catalog = _catalog(project)
     moment = parse_at(as_of) if as_of else None
@@ -526,11 +529,12 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
         return
     scope = VIEW["scope-class"].format(name=class_name) if class_name else ""
     if role:
-        scope += VIEW["scope-role"].format(name=VIEW["roles"].get(role) or render.role_title(role))
+        # A person role in the plural («родители»); a teacher's flag names the one teacher kind.
+        scope += VIEW["scope-role"].format(name=role_title_plural(role) if role in PERSON_ROLES else role_title(role))
     if moment:
         scope += VIEW["as-of"].format(date=moment_text(moment))
     title = VIEW["progress-title"].format(
-        school=school.name, scope=scope, people=count(result.total.people, "человек", "человека", "человек"))
+        school=school.name, scope=scope, people=plural(result.total.people, "person"))
     _console().print(render.progress_view(result, title))
 
 
@@ -616,7 +620,7 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
     with bar:
         roster = read_roster(file, kind, progress=update if big else None)
     click.echo(rosterview.file_line(roster))
-    click.echo(VIEW["read"].format(people=rosterview.people_count(len(roster.people)), rows=roster.rows_read))
+    click.echo(VIEW["read"].format(people=plural(len(roster.people), "person"), rows=roster.rows_read))
     with open_store(db) as store:
         school = _import_school(store, school_name, project, dry_run)
         if school.id:
@@ -629,7 +633,7 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
             for problem in sorted(problems):
                 click.echo(f"  {problem}", err=True)
             if not skip_invalid:
-                click.echo(VIEW["refused"].format(problems=count(len(problems), "ошибка", "ошибки", "ошибок")),
+                click.echo(VIEW["refused"].format(problems=plural(len(problems), "error")),
                            err=True)
                 sys.exit(1)
             click.echo(VIEW["skipped"].format(n=len(problems)), err=True)
@@ -686,7 +690,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
     if not people:
         click.echo(VIEW["list-empty"])
         return
-    table = Table(title=VIEW["list-title"].format(school=school.name, people=rosterview.people_count(len(people))))
+    table = Table(title=VIEW["list-title"].format(school=school.name, people=plural(len(people), "person")))
     for column in VIEW["list-columns"]:
         table.add_column(column, overflow="fold")
     for row in rosterview.table_rows(people, class_of):
@@ -743,8 +747,8 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
                                  last_event_id=last_event_id, children_names=children)
     save_workbook(book, output)
     click.echo(VIEW["sheet-written"].format(
-        class_name=the_class.name, file=output, pupils=count(len(pupils), "ученик", "ученика", "учеников"),
-        parents=count(len(parents), "родитель", "родителя", "родителей")))
+        class_name=the_class.name, file=output, pupils=plural(len(pupils), "pupil"),
+        parents=plural(len(parents), "parent")))
 
 
 @sheet_group.command(name="import")
@@ -802,8 +806,8 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
         blocked = len(diff.problems) + len(diff.conflicts)
         if blocked and not skip_invalid:
             what = ", ".join(filter(None, (
-                count(len(diff.problems), "ошибка", "ошибки", "ошибок") if diff.problems else "",
-                count(len(diff.conflicts), "конфликт", "конфликта", "конфликтов") if diff.conflicts else "")))
+                plural(len(diff.problems), "error") if diff.problems else "",
+                plural(len(diff.conflicts), "conflict") if diff.conflicts else "")))
             click.echo(VIEW["sheet-refused"].format(what=what), err=True)
             sys.exit(1)
         if not diff.changes:
@@ -845,13 +849,13 @@ def demo(project, db) -> None:
         target = store.display_target
     click.echo(VIEW["demo-loaded" if result.loaded else "demo-already"].format(school=result.school.name, target=target))
     click.echo(VIEW["demo-summary"].format(
-        classes=count(result.classes, "класс", "класса", "классов"),
-        staff=count(result.staff, "сотрудник", "сотрудника", "сотрудников"),
-        leaders=count(result.class_leaders, "классный руководитель", "классных руководителя", "классных руководителей"),
-        specialists=count(result.specialists, "специалист", "специалиста", "специалистов"),
-        pupils=count(result.pupils, "ученик", "ученика", "учеников"),
-        parents=count(result.parents, "родитель", "родителя", "родителей"),
-        events=count(result.events, "отметка", "отметки", "отметок")))
+        classes=plural(result.classes, "class"),
+        staff=plural(result.staff, "staff"),
+        leaders=plural(result.class_leaders, "class_leader"),
+        specialists=plural(result.specialists, "specialist"),
+        pupils=plural(result.pupils, "pupil"),
+        parents=plural(result.parents, "parent"),
+        events=plural(result.events, "mark")))
     click.echo(VIEW["demo-next"].format(db=f" --db {db}" if db else ""))
 
 
@@ -944,7 +948,7 @@ def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db:
     for path in files:
         click.echo(REPORTS["written"].format(path=path))
     click.echo(REPORTS["kit-summary"].format(
-        class_name=the_class.name, parents=count(len(parents), "родитель", "родителя", "родителей"),
+        class_name=the_class.name, parents=plural(len(parents), "parent"),
         link=REPORTS["kit-link-yes"] if built.invite_link else REPORTS["kit-link-no"].format(class_name=the_class.name)))
     if not any(p.suffix == ".pdf" for p in files):
         click.echo(REPORTS["kit-no-pdf"])
@@ -1018,6 +1022,6 @@ def remind_command(class_name, role, fmt, project, db, school_name) -> None:
     if not items:
         click.echo(REPORTS["remind-none"])
         return
-    click.echo(REPORTS["remind-title"].format(people=count(len(items), "человек", "человека", "человек")))
+    click.echo(REPORTS["remind-title"].format(people=plural(len(items), "person")))
     click.echo()
     click.echo(remind.as_text(items), nl=False)

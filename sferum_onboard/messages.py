@@ -1,4 +1,4 @@
-"""The one place for Russian user-facing wording: plural forms and templates.
+"""The one place for Russian user-facing messages: templates and the words of system errors.
 
 Problem codes are stable identifiers (shown by `--format json`); the text is
 for people. Templates use `str.format` fields.
@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import errno
 
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Pick the Russian plural form for n: 1 шаг, 2 шага, 5 шагов, 21 шаг."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
+from sferum_onboard.wording import plural_form
 
 
 def count(n: int, one: str, few: str, many: str) -> str:
-    """'3 шага', '11 шагов'."""
-    return f"{n} {plural(n, one, few, many)}"
+    """'3 шага', '11 шагов' for forms given here; `wording.plural` names the noun from its table."""
+    return f"{n} {plural_form(n, (one, few, many))}"
 
 
 _OS_ERRORS = {
@@ -233,10 +225,6 @@ REPORTS = {
 
 # --- tracking: the store, marking, status, progress -------------------------
 TRACKING = {
-    "role-titles": {
-        "administrator": "администратор", "teacher": "учитель", "class_leader": "классный руководитель",
-        "specialist": "специалист", "pupil": "ученик", "parent": "родитель",
-    },
     "inactive-mark": " — выбыл(а)",
     "store-corrupt": "база «{target}» повреждена или это вовсе не база учёта; восстановите её из резервной копии (её делает sferum-onboard db backup) или укажите другой файл (--db)",
     "store-unreachable": "не удаётся подключиться к базе «{target}»: {reason}",
@@ -299,9 +287,6 @@ SITE = {
 }
 
 TRACKING_VIEW = {
-    "roles": {
-        "administrator": "администраторы", "teacher": "учителя", "pupil": "ученики", "parent": "родители",
-    },
     "sources": {"meeting": "собрание", "sheet": "таблица", "import": "импорт", "self": "сам(а)"},
     "states": {"done": "выполнен", "undone": "отметка снята", "not_applicable": "не требуется"},
     "state-done": "✓ выполнен",

@@ -8,10 +8,10 @@ import io
 import pytest
 
 from sferum_onboard.catalog import load_catalog
-from sferum_onboard.messages import count
 from sferum_onboard.outputs import remind
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.store import Store
+from sferum_onboard.wording import plural
 from tests.test_report_support import (  # noqa: F401 (fixtures)
     FORMULA_NAME, NASTY_NAME, REPO, _step, into_store, small_school,
     PROJECT, catalog, run, school_db,
@@ -38,7 +38,7 @@ def test_text_blocks_for_a_class(school_db):
         "Сообщение:",
         "  Здравствуйте, Иван!",
         f"  Напоминаю про Сферум в MAX: следующий шаг — «{step.title}». {step.action} "
-        f"Это займёт около {count(step.minutes, *remind.MINUTES)}.",
+        f"Это займёт около {plural(step.minutes, 'minute', 'genitive')}.",
         f"  Пошаговая инструкция: {url}",
         "  Если не получится, напишите мне или попросите помочь родителей.",
     ]

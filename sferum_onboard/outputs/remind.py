@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from sferum_onboard.catalog.model import Catalog, Step
-from sferum_onboard.messages import count
 from sferum_onboard.outputs.report import class_label, guide_url, helper_text, role_label
 from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.progress import has_role
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.model import Person
+from sferum_onboard.wording import plural
 
 CSV_COLUMNS = ("ФИО", "Роль", "Класс", "Контакт", "Шаг", "Что сделать", "Инструкция", "Кто поможет", "Сообщение")
-MINUTES = ("минуты", "минут", "минут")  # after «около»: около 1 минуты, 5 минут, 21 минуты
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def message(person: Person, step: Step, url: str | None, platform: str = "Сфе
     lines = [
         greeting(person),
         f"Напоминаю про {platform} в {messenger}: следующий шаг {whose}— «{step.title}». {_sentence(step.action)} "
-        f"Это займёт около {count(step.minutes, *MINUTES)}.",
+        f"Это займёт около {plural(step.minutes, 'minute', 'genitive')}.",
     ]
     if url:
         lines.append(f"Пошаговая инструкция: {url}")

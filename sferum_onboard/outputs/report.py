@@ -28,27 +28,14 @@ from sferum_onboard import __version__
 from sferum_onboard.catalog.model import MILESTONES, Catalog, Step
 from sferum_onboard.dates import DATETIME_FORMAT, date_text
 from sferum_onboard.errors import DataError, NotFoundError
-from sferum_onboard.messages import REPORTS, count
+from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
 from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person, School
 from sferum_onboard.tracking.progress import class_sort_key, fold_school_events
+from sferum_onboard.wording import NOUNS, plural, role_title_plural
 
-GROUP_TITLES = {
-    "administrator": "Администраторы", "teacher": "Учителя", "class_leader": "Классные руководители",
-    "specialist": "Специалисты", "pupil": "Ученики", "parent": "Родители",
-}
-GROUP_COUNT_FORMS = {
-    "administrator": ("администратор", "администратора", "администраторов"),
-    "teacher": ("учитель", "учителя", "учителей"),
-    "class_leader": ("классный руководитель", "классных руководителя", "классных руководителей"),
-    "specialist": ("специалист", "специалиста", "специалистов"),
-    "pupil": ("ученик", "ученика", "учеников"),
-    "parent": ("родитель", "родителя", "родителей"),
-}
-PEOPLE_FORMS = ("человек", "человека", "человек")
-DAY_FORMS = ("день", "дня", "дней")
 
 
 def without_cyclic_gc(func):
@@ -133,11 +120,15 @@ def status_text(result: roadmap.TargetResult) -> str:
 
 def group_title(catalog: Catalog, group: str) -> str:
     role = catalog.roles.get(group)
-    return (role.title_plural if role and role.title_plural else None) or GROUP_TITLES.get(group, group)
+    return (role.title_plural if role and role.title_plural else None) or _capitalised(role_title_plural(group))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def group_count(group: str, n: int) -> str:
-    return count(n, *GROUP_COUNT_FORMS.get(group, PEOPLE_FORMS))
+    return plural(n, group if group in NOUNS else "person")
 
 
 def audience_text(catalog: Catalog, target) -> str:
@@ -356,7 +347,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(pct=pct, date=date_text, moment=lambda at: at.strftime(DATETIME_FORMAT))
     env.globals.update(
-        version=__version__, count=count, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
+        version=__version__, plural=plural, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
         group_title=group_title, group_count=group_count, status_text=status_text, audience_text=audience_text,
     )
     return env
@@ -380,7 +371,7 @@ def render_school_html(view: ReportView) -> str:
     ]
     return environment().get_template("report.html.j2").render(
         view=view, result=result, catalog=view.catalog, cards=cards, funnels=funnels, bar=charts.bar,
-        day_forms=DAY_FORMS, people_forms=PEOPLE_FORMS, behind_rows_html=behind_rows_html,
+        behind_rows_html=behind_rows_html,
         pace_weeks=roadmap.PACE_WEEKS,
     )
 

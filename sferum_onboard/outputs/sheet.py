@@ -19,11 +19,12 @@ from typing import Iterable, Mapping
 
 from sferum_onboard.dates import DATETIME_FORMAT, EXCEL_DATE_FORMAT, date_text, parse_day
 from sferum_onboard.errors import DataError, Location, Problem
-from sferum_onboard.messages import SHEET, count
+from sferum_onboard.messages import SHEET
 from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.roster import is_encrypted_office, read_file
+from sferum_onboard.wording import plural
 
 FORMAT = "sferum-onboard class sheet"
 FORMAT_VERSION = 1
@@ -479,5 +480,4 @@ def diff_sheet(
 
 def summary(diff: SheetDiff) -> str:
     return SHEET["summary"].format(
-        changes=count(len(diff.changes), "изменение", "изменения", "изменений"),
-        unchanged=count(diff.unchanged, "ячейка", "ячейки", "ячеек"))
+        changes=plural(len(diff.changes), "change"), unchanged=plural(diff.unchanged, "cell"))

@@ -11,9 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from sferum_onboard.dates import moment_text
-from sferum_onboard.messages import TRACKING, TRACKING_VIEW as VIEW, count
+from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
 from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine, StepState
+from sferum_onboard.wording import plural, role_title_plural
 
 def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
@@ -34,10 +35,6 @@ def _bar(percent: float | None, width: int = 20) -> ProgressBar | Text:
 
 
 # --- status ------------------------------------------------------------------------
-
-
-def role_title(role: str) -> str:
-    return TRACKING["role-titles"].get(role, role)
 
 
 def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepState, ...],
@@ -74,7 +71,7 @@ def summary_line(lines: tuple[StatusLine, ...]) -> str:
     applicable = [line for line in lines if not (line.state and line.state.action == NOT_APPLICABLE)]
     done = sum(1 for line in applicable if line.done)
     share = f" ({100 * done / len(applicable):.0f}%)" if applicable else ""
-    return VIEW["summary"].format(done=done, total=count(len(applicable), "шага", "шагов", "шагов")) + share
+    return VIEW["summary"].format(done=done, total=plural(len(applicable), "step", "genitive")) + share
 
 
 def status_dict(person: Person | None, school_name: str, lines, others, guide_base: str | None) -> dict:
@@ -115,7 +112,7 @@ def progress_view(progress: Progress, title: str) -> Group:
     if progress.groups:
         parts.append(_groups_table(progress))
     if progress.retired:
-        retired = ", ".join(f"{step} ({count(n, 'человек', 'человека', 'человек')})"
+        retired = ", ".join(f"{step} ({plural(n, 'person')})"
                             for step, n in progress.retired.items())
         parts.append(Text(VIEW["retired-steps"].format(steps=retired), style="dim"))
     return Group(*parts)
@@ -148,7 +145,7 @@ def _groups_table(progress: Progress) -> Table:
     table.add_column("%", justify="right")
     table.add_column("")
     for group in progress.groups:
-        name = group.group if progress.by == "class" else VIEW["roles"].get(group.group, group.group)
+        name = group.group if progress.by == "class" else role_title_plural(group.group)
         table.add_row(name or "—", str(group.people), f"{group.done} / {group.applicable}",
                       percent_text(group.percent), _bar(group.percent))
     return table

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS, ROSTER_VIEW as VIEW, TRACKING, count
+from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS, ROSTER_VIEW as VIEW
 from sferum_onboard.tracking.model import Person
+from sferum_onboard.wording import plural, role_title
 
 SHOWN = 20  # names listed under a count; the rest are summed up
-
-
-def people_count(n: int) -> str:
-    return count(n, "человек", "человека", "человек")
 
 
 def file_line(roster) -> str:
@@ -52,31 +49,31 @@ def plan_lines(plan, dry_run: bool, names: dict[int, str] | None = None) -> list
         return _value(value)
 
     if plan.added:
-        lines.append(VIEW["added"][tense].format(n=people_count(len(plan.added))))
+        lines.append(VIEW["added"][tense].format(n=plural(len(plan.added), "person")))
         lines += _listed([_who(p.person) for p in plan.added])
     if plan.moved:
-        lines.append(VIEW["moved"][tense].format(n=people_count(len(plan.moved))))
+        lines.append(VIEW["moved"][tense].format(n=plural(len(plan.moved), "person")))
         lines += _listed([f"{p.person.full_name}: {p.before.class_name} → {p.person.class_name}" for p in plan.moved])
     if plan.updated:
-        lines.append(VIEW["updated"][tense].format(n=people_count(len(plan.updated))))
+        lines.append(VIEW["updated"][tense].format(n=plural(len(plan.updated), "person")))
         lines += _listed([
             f"{p.person.full_name}: " + "; ".join(
                 f"{VIEW['fields'].get(c.field, c.field)} {shown(c.old, c.field)} → {shown(c.new, c.field)}"
                 for c in p.changes)
             for p in plan.updated])
-    lines.append(VIEW["unchanged"][tense].format(n=people_count(len(plan.unchanged))))
+    lines.append(VIEW["unchanged"][tense].format(n=plural(len(plan.unchanged), "person")))
     if plan.deactivated:
-        lines.append(VIEW["deactivated"][tense].format(n=people_count(len(plan.deactivated))))
+        lines.append(VIEW["deactivated"][tense].format(n=plural(len(plan.deactivated), "person")))
         lines += _listed([_who(p) for p in plan.deactivated])
     elif plan.missing:
-        lines.append(VIEW["missing"][tense].format(n=people_count(len(plan.missing))))
+        lines.append(VIEW["missing"][tense].format(n=plural(len(plan.missing), "person")))
         lines += _listed([_who(p) for p in plan.missing])
     return lines
 
 
 def _who(person: Person) -> str:
     where = person.class_name or ", ".join(person.led_classes)
-    role = TRACKING["role-titles"].get(person.role, person.role)
+    role = role_title(person.role)
     ident = f"#{person.id} " if person.id else ""
     return f"{ident}{person.full_name}, {role}" + (f" ({where})" if where else "")
 
@@ -121,7 +118,7 @@ def csv_rows(people: Iterable[Person], class_of: dict[int, str | None]) -> list[
 def table_rows(people: Iterable[Person], class_of: dict[int, str | None]) -> list[tuple[str, ...]]:
     rows = []
     for person in people:
-        role = TRACKING["role-titles"].get(person.role, person.role)
+        role = role_title(person.role)
         flags = []
         if person.class_leader:
             flags.append(VIEW["flag-leader"].format(classes=", ".join(person.led_classes)).strip())

@@ -50,6 +50,7 @@ from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES, Event, Person, School, SchoolClass
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
+from sferum_onboard.wording import role_title
 from sferum_onboard.tracking.progress import (
     Bucket, Profile, ProfileSteps, Progress, StepState, as_of_limit, class_sort_key, has_role, progress_from_buckets,
 )
@@ -191,9 +192,7 @@ def describe_person(person: Person, child_classes: Iterable[str] = ()) -> str:
     A parent's classes are their children's: pass them as `child_classes`
     (`Store.describe` does).
     """
-    role = TRACKING["role-titles"].get(person.role, person.role)
-    if person.role == "teacher" and person.class_leader:
-        role = TRACKING["role-titles"]["class_leader"]
+    role = role_title("class_leader" if person.role == "teacher" and person.class_leader else person.role)
     where = [person.class_name] if person.class_name else list(person.led_classes)
     if person.role == "parent":
         where = sorted(set(child_classes), key=class_sort_key)
