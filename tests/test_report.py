@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.outputs.report import check_output_dir, pct
+from sferum_onboard.outputs.labels import pct
+from sferum_onboard.outputs.report import check_output_dir
 from sferum_onboard.tracking.store import Store
 from tests.storekit import store_url  # noqa: F401 (fixture)
 from tests.test_report_support import (  # noqa: F401 (fixtures)

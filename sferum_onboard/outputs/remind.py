@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from sferum_onboard.catalog.model import Catalog, Step
-from sferum_onboard.outputs.report import class_label, guide_url, helper_text, role_label
+from sferum_onboard.outputs.labels import class_label, guide_url, helper_text, role_label
 from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.progress import has_role

@@ -31,10 +31,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import EXCEL_DATE_FORMAT, date_text
 from sferum_onboard.messages import REPORTS
+from sferum_onboard.outputs.labels import audience_text, group_title, status_text
+from sferum_onboard.outputs.reportview import ReportView, district_rows
 from sferum_onboard.outputs.spreadsheet import text_cell
-from sferum_onboard.outputs.report import (
-    ReportView, audience_text, group_title, status_text,
-)
 from sferum_onboard.tracking import roadmap
 
 PERCENT = "0.0%"
@@ -346,8 +345,6 @@ def org_sheet(sheet: Worksheet, result: roadmap.SchoolResult) -> None:
 
 
 def district_workbook(catalog: Catalog, views: Sequence[ReportView], folders: Sequence[str]) -> bytes:
-    from sferum_onboard.outputs.report import district_rows
-
     book = Book()
     sheet = book.workbook.active
     sheet.title = "Школы"

@@ -1,0 +1,91 @@
+"""Labels the report's HTML and XLSX, the reminders and the kits share: shares, statuses, roles, classes."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from sferum_onboard.catalog.model import Catalog, Step
+from sferum_onboard.messages import REPORTS
+from sferum_onboard.tracking import roadmap
+from sferum_onboard.tracking.model import Person
+from sferum_onboard.tracking.progress import class_sort_key
+from sferum_onboard.wording import NOUNS, plural, role_title_plural
+
+
+def pct(value: float | None) -> str:
+    """«80 %», «66,6 %»: rounded down to a tenth, so 99.96 % is never shown as 100 %."""
+    if value is None:
+        return "—"
+    tenths = math.floor(round(value * 10, 6))
+    text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
+    return f"{text}\u00a0%"
+
+
+def status_text(result: roadmap.TargetResult) -> str:
+    return REPORTS["status-overdue"] if result.overdue else REPORTS[f"status-{result.status}"]
+
+
+def group_title(catalog: Catalog, group: str) -> str:
+    role = catalog.roles.get(group)
+    return (role.title_plural if role and role.title_plural else None) or _capitalised(role_title_plural(group))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def group_count(group: str, n: int) -> str:
+    return plural(n, group if group in NOUNS else "person")
+
+
+def audience_text(catalog: Catalog, target) -> str:
+    """Who a target counts, in words: «классные руководители, 1–4 классы»."""
+    who = target.counts
+    group = who.role
+    if who.role == "teacher" and who.class_leader:
+        group = "class_leader"
+    elif who.role == "teacher" and who.specialist:
+        group = "specialist"
+    text = group_title(catalog, group).lower()
+    if who.role == "teacher" and who.class_leader is False:
+        text += " (кроме классных руководителей)"
+    if who.grades:
+        text += f", {who.grades[0]}–{who.grades[1]} классы"
+    return text
+
+
+def role_label(catalog: Catalog, person: Person) -> str:
+    if person.role == "teacher" and person.class_leader:
+        group = "class_leader"
+    elif person.role == "teacher" and person.specialist:
+        return person.position or _role_title(catalog, "specialist")
+    else:
+        group = person.role
+    return _role_title(catalog, group)
+
+
+def _role_title(catalog: Catalog, role_id: str) -> str:
+    role = catalog.roles.get(role_id)
+    return role.title if role else role_id
+
+
+def class_label(person: Person, pupil_classes: dict[int, str | None]) -> str:
+    """A pupil's class, a parent's children's classes, a class leader's classes."""
+    if person.role == "pupil":
+        return person.class_name or ""
+    if person.role == "parent":
+        names = {pupil_classes.get(child) for child in person.children} - {None}
+        return ", ".join(sorted(names, key=class_sort_key))
+    return ", ".join(sorted(person.led_classes, key=class_sort_key))
+
+
+def guide_url(catalog: Catalog, step: Step) -> str | None:
+    """The published guide for a step, or None when the site's address is not set."""
+    if catalog.settings is None or not catalog.settings.site_url:
+        return None
+    return catalog.settings.site_url.rstrip("/") + "/" + step.guide.url
+
+
+def helper_text(helpers: Sequence[Person]) -> str:
+    return "; ".join(h.full_name + (f" ({h.contact})" if h.contact else "") for h in helpers)
