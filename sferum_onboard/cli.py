@@ -942,8 +942,8 @@ def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db:
         pupils = store.people(school, role="pupil", class_name=the_class.name)
         parents = store.people(school, role="parent", class_name=the_class.name)
         leader = store.person(the_class.leader_id) if the_class.leader_id else None
-        marks = kit.kit_marks(store, catalog, school, parents)
-    built = kit.build_kit(catalog, school, the_class, pupils, parents, leader, marks, common=common)
+        states = kit.kit_states(store, catalog, school, parents)
+    built = kit.build_kit(catalog, school, the_class, pupils, parents, leader, states, common=common)
     files = kit.write_kit(built, out_dir, project)
     for path in files:
         click.echo(REPORTS["written"].format(path=path))

@@ -31,7 +31,7 @@ from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.sheet import audiences
 from sferum_onboard.site.urls import absolute_url
 from sferum_onboard.tracking import roadmap
-from sferum_onboard.tracking.model import Person, School, SchoolClass
+from sferum_onboard.tracking.model import Person, School, SchoolClass, StepState
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def build_kit(
     pupils: Sequence[Person],
     parents: Sequence[Person],
     leader: Person | None,
-    marks: roadmap.Marks,
+    states: roadmap.States,
     common: bool = False,
     made: dt.date | None = None,
 ) -> Kit:
@@ -143,23 +143,23 @@ def build_kit(
     else:
         pages = tuple(
             ParentPage(parent, children[parent.id], tuple(
-                KitStep(i, s, _done_on(marks, parent.id, s.id)) for i, s in enumerate(steps, 1)))
+                KitStep(i, s, _done_on(states, parent.id, s.id)) for i, s in enumerate(steps, 1)))
             for parent in part.people
         )
     sign_off = tuple(
         SignOffRow(n, parent, children[parent.id],
-                   tuple(_done_on(marks, parent.id, s.id) is not None for s in key_steps))
+                   tuple(_done_on(states, parent.id, s.id) is not None for s in key_steps))
         for n, parent in enumerate(part.people, 1)
     )
     return Kit(school, school_class, leader, checklist.title, guide, school_class.invite_link, pages, key_steps,
                sign_off, made or dt.date.today())
 
 
-def _done_on(marks: roadmap.Marks, person_id: int, step_id: str) -> dt.date | None:
-    mark = marks.get(person_id, {}).get(step_id)
-    if mark is None or not mark.done:
+def _done_on(states: roadmap.States, person_id: int, step_id: str) -> dt.date | None:
+    state = states.get(person_id, {}).get(step_id)
+    if state is None or not state.done:
         return None
-    return mark.done_since or dt.date.min
+    return state.done_since or dt.date.min
 
 
 def render_kit(kit: Kit) -> str:
@@ -170,13 +170,12 @@ def render_kit(kit: Kit) -> str:
         kit=kit, guide_qr=guide_qr, invite_qr=invite_qr)
 
 
-def kit_marks(store, catalog: Catalog, school: School, people: Sequence[Person]) -> roadmap.Marks:
-    """Marks of these people only, from the store's state (what was done, to tick it on paper)."""
-    states = store.current_states(school, catalog, person_ids=[p.id for p in people])
-    marks: dict[int, dict[str, roadmap.Mark]] = {}
-    for (person_id, step_id), state in states.items():
-        marks.setdefault(person_id, {})[step_id] = roadmap.Mark(state.action, state.at.date())
-    return marks
+def kit_states(store, catalog: Catalog, school: School, people: Sequence[Person]) -> roadmap.States:
+    """States of these people only, from the store (what was done, to tick it on paper)."""
+    states: dict[int, dict[str, StepState]] = {}
+    for (person_id, step_id), state in store.current_states(school, catalog, person_ids=[p.id for p in people]).items():
+        states.setdefault(person_id, {})[step_id] = state
+    return states
 
 
 def write_kit(kit: Kit, out_dir: Path, project: Path | None = None) -> list[Path]:

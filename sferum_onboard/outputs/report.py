@@ -42,7 +42,7 @@ def without_cyclic_gc(func):
     """Run `func` with Python's cyclic garbage collector paused.
 
     A report makes millions of small objects that hold no reference cycles
-    (rows, marks, table cells); the collector would rescan them again and
+    (rows, states, table cells); the collector would rescan them again and
     again, a third of the run time on a district, and free nothing.
     Reference counting still frees everything as usual.
     """
@@ -80,14 +80,13 @@ def load_situations(store, catalog: Catalog, schools: Sequence[School],
     everyone = {s.id for s in schools} == {s.id for s in store.schools()}
     scope = None if everyone or len(schools) > 1 else schools[0]
     first = {(p, s): at for p, s, at in store.first_done(scope, roadmap.target_step_ids(catalog), catalog, as_of=since)}
-    marks, retired = roadmap.marks_from_rows(catalog, store.state_rows(scope, catalog, as_of=since), first)
+    states, retired = roadmap.states_from_rows(catalog, store.state_rows(scope, catalog, as_of=since), first)
     org = fold_school_events(store.events(scope, school_level=True, as_of=since), catalog, since)
     situations = []
     for school in schools:
         people = store.people(school)
-        org_marks = {step_id: roadmap.Mark(state.action, state.at.date())
-                     for (school_id, step_id), state in org.items() if school_id == school.id}
-        situations.append(roadmap.Situation(school, as_of, people, store.classes(school), marks, org_marks,
+        org_states = {step_id: state for (school_id, step_id), state in org.items() if school_id == school.id}
+        situations.append(roadmap.Situation(school, as_of, people, store.classes(school), states, org_states,
                                             roadmap.retired_counts(retired, people)))
     return situations
 

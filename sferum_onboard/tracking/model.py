@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sferum_onboard.tracking.classes import grade_of
 
@@ -64,3 +65,49 @@ class Event:
     recorded_by: str | None = None
     source: str = "meeting"
     note: str | None = None
+
+
+class StepState(NamedTuple):
+    """Where one person (or the school: person_id None) stands on one step: its deciding event.
+
+    The folds of the log (`tracking.fold`, the store's `current_states`)
+    fill every field. The report's compact read fills only the action and,
+    for a road-map step done, `first_done`: a district has millions of
+    states, so this is a named tuple and identical ones are shared.
+    """
+
+    action: str  # DONE | UNDONE | NOT_APPLICABLE
+    at: dt.datetime | None = None  # when the deciding event happened
+    first_done: dt.date | None = None  # the first "done" up to the date asked (road-map burn-ups)
+    person_id: int | None = None
+    step_id: str = ""  # the current id (after renames); the stored id for a retired step
+    recorded_by: str | None = None
+    source: str = ""
+    note: str | None = None
+    event_id: int = 0
+    stored_step_id: str = ""  # the id the deciding event was recorded under
+    retired: bool = False  # the catalog no longer has this step
+    school_id: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.action == DONE
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.action == NOT_APPLICABLE
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day of the deciding event, when known."""
+        return self.at.date() if self.at is not None else None
+
+    @property
+    def done_since(self) -> dt.date | None:
+        """The day the step was (first) done."""
+        return self.first_done or self.day
+
+
+def is_open(state: StepState | None) -> bool:
+    """A step still to do: no state yet, or undone (done and "not applicable" close it)."""
+    return state is None or state.action == UNDONE

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, Person
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Event, Person, StepState, is_open
 
 __all__ = [
     "StepState", "fold_events", "fold_school_events", "as_of_limit", "event_order",
@@ -39,31 +39,6 @@ __all__ = [
 ]
 
 StateKey = tuple[int | None, str]
-
-
-@dataclass(frozen=True)
-class StepState:
-    """Where one person (or the school, person_id None) stands on one step."""
-
-    person_id: int | None
-    step_id: str  # the current id (after renames); the stored id for a retired step
-    action: str  # DONE | UNDONE | NOT_APPLICABLE
-    at: dt.datetime
-    recorded_by: str | None
-    source: str
-    note: str | None
-    event_id: int
-    stored_step_id: str = ""  # the id the deciding event was recorded under
-    retired: bool = False  # the catalog no longer has this step
-    school_id: int | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.action == DONE
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.action == NOT_APPLICABLE
 
 
 def as_of_limit(as_of: dt.date | dt.datetime | None) -> dt.datetime | None:
@@ -518,7 +493,7 @@ def person_status(catalog, person: Person | None, states: Mapping) -> tuple[tupl
     found_next = False
     for step in steps:
         state = lookup.get(step.id)
-        is_next = not found_next and (state is None or state.action == UNDONE)
+        is_next = not found_next and is_open(state)
         found_next = found_next or is_next
         lines.append(StatusLine(step, state, is_next))
     listed = {step.id for step in steps}
@@ -530,7 +505,6 @@ def next_steps(catalog, person: Person, states: Mapping[StateKey, StepState]) ->
     """The person's steps not yet done (nor exempted), in checklist order."""
     result = []
     for step in profile_of(person).steps(catalog):
-        state = states.get((person.id, step.id))
-        if state is None or state.action == UNDONE:
+        if is_open(states.get((person.id, step.id))):
             result.append(step)
     return tuple(result)

@@ -1,9 +1,9 @@
 """Road-map evaluation: targets against reality, burn-up series, funnels, who is behind.
 
 Pure: everything here is computed from the Catalog, the school's people and
-a `Mark` per (person, step): the state folded from the event log as of a
-date (by `tracking.progress.fold_events`, or by the store's SQL under the
-same rule) plus the day the step was first done, for the burn-up charts.
+a `StepState` per (person, step): the state folded from the event log as
+of a date (by `tracking.progress.fold_events`, or by the store's SQL under
+the same rule) with the day the step was first done, for the burn-up charts.
 No I/O, no store.
 
 Counting rules (the report states them):
@@ -29,7 +29,9 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog, OrgStep, Step, Target, TargetAudience
 from sferum_onboard.tracking.classes import grade_of
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass
+from sferum_onboard.tracking.model import (
+    DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass, StepState, is_open,
+)
 from sferum_onboard.tracking.progress import as_of_limit, class_sort_key, fold_events, profile_of
 
 PACE_WEEKS = 4
@@ -41,29 +43,9 @@ MET, ON_TRACK, AT_RISK, NO_DATA = "met", "on_track", "at_risk", "no_data"
 FUNNEL_GROUPS = ("administrator", "teacher", "class_leader", "specialist", "pupil", "parent")
 
 
-class Mark(NamedTuple):
-    """Where one person (or the school) stands on one step as of a date, to the day."""
-
-    action: str  # the deciding event's action: DONE | UNDONE | NOT_APPLICABLE
-    day: dt.date | None = None  # when the deciding event happened (when known)
-    first_done: dt.date | None = None  # the first "done" up to the date (for road-map steps)
-
-    @property
-    def done(self) -> bool:
-        return self.action == DONE
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.action == NOT_APPLICABLE
-
-    @property
-    def done_since(self) -> dt.date | None:
-        return self.first_done or self.day
-
-
-# person id -> current step id -> mark; steps with no event are absent.
-Marks = Mapping[int, Mapping[str, Mark]]
-_NONE: Mapping[str, Mark] = {}
+# person id -> current step id -> state; steps with no event are absent.
+States = Mapping[int, Mapping[str, StepState]]
+_NONE: Mapping[str, StepState] = {}
 
 
 @dataclass(frozen=True)
@@ -74,8 +56,8 @@ class Situation:
     as_of: dt.date
     people: Sequence[Person]  # active people only
     classes: Sequence[SchoolClass]
-    marks: Marks
-    org_marks: Mapping[str, Mark] = field(default_factory=dict)  # school-level step id -> mark
+    states: States
+    org_states: Mapping[str, StepState] = field(default_factory=dict)  # school-level step id -> state
     retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> people who did it
 
 
@@ -91,7 +73,7 @@ def situation_from_events(
     events: Iterable[Event],
     as_of: dt.date,
 ) -> Situation:
-    """The pure path: fold a school's events (as `tracking.progress` does) into marks."""
+    """The pure path: fold a school's events (as `tracking.progress` does) into states."""
     events = [e for e in events if e.school_id == school.id]
     folded = fold_events(events, catalog, as_of)
     limit = as_of_limit(as_of)
@@ -102,37 +84,38 @@ def situation_from_events(
             day = _day(event.at)
             if day < first.get(key, dt.date.max):
                 first[key] = day
-    marks: dict[int, dict[str, Mark]] = defaultdict(dict)
-    org: dict[str, Mark] = {}
+    states: dict[int, dict[str, StepState]] = defaultdict(dict)
+    org: dict[str, StepState] = {}
     retired: dict[str, int] = defaultdict(int)
     for key, state in folded.items():
-        mark = Mark(state.action, _day(state.at), first.get(key) if state.done else None)
+        if state.done:
+            state = state._replace(first_done=first.get(key))
         person_id, step_id = key
         if state.retired:
             retired[step_id] += state.done
         elif person_id is None:
-            org[step_id] = mark
+            org[step_id] = state
         else:
-            marks[person_id][step_id] = mark
+            states[person_id][step_id] = state
     return Situation(school, as_of, [p for p in people if p.active and p.school_id == school.id],
-                     classes, dict(marks), org, dict(retired))
+                     classes, dict(states), org, dict(retired))
 
 
-def marks_from_rows(
+def states_from_rows(
     catalog: Catalog,
     rows: Iterable[tuple[int, str, str]],
     first_done: Mapping[tuple[int, str], dt.datetime | dt.date] | None = None,
-) -> tuple[dict[int, dict[str, Mark]], list[tuple[int, str]]]:
-    """Marks from compact (person id, current step id, action) rows, as the store reduces them.
+) -> tuple[dict[int, dict[str, StepState]], list[tuple[int, str]]]:
+    """States from compact (person id, current step id, action) rows, as the store reduces them.
 
-    Returns the marks and the (person id, step id) pairs done on steps the
-    catalog no longer has. Marks without a date are shared: a million rows
+    Returns the states and the (person id, step id) pairs done on steps the
+    catalog no longer has. States without a date are shared: a million rows
     make a few objects, not a million.
     """
     first_done = first_done or {}
-    shared = {action: Mark(action) for action in (DONE, NOT_APPLICABLE, UNDONE)}
+    shared = {action: StepState(action) for action in (DONE, NOT_APPLICABLE, UNDONE)}
     known = set(catalog.steps)
-    marks: dict[int, dict[str, Mark]] = defaultdict(dict)
+    states: dict[int, dict[str, StepState]] = defaultdict(dict)
     retired: list[tuple[int, str]] = []
     days: dict = {}
     for person_id, step_id, action in rows:
@@ -142,13 +125,13 @@ def marks_from_rows(
             continue
         first = first_done.get((person_id, step_id)) if action == DONE else None
         if first is None:
-            marks[person_id][step_id] = shared.get(action) or Mark(action)
+            states[person_id][step_id] = shared.get(action) or StepState(action)
         else:
             day = days.get(first)
             if day is None:
                 day = days[first] = _day(first)
-            marks[person_id][step_id] = Mark(action, None, day)
-    return dict(marks), retired
+            states[person_id][step_id] = StepState(action, None, day)
+    return dict(states), retired
 
 
 def retired_counts(retired: Iterable[tuple[int, str]], people: Iterable[Person]) -> dict[str, int]:
@@ -279,7 +262,7 @@ def evaluate_target(
     catalog: Catalog,
     target: Target,
     people: Iterable[Person],
-    marks: Marks,
+    states: States,
     as_of: dt.date,
     grades: Mapping[int, frozenset[int]] | None = None,
 ) -> TargetResult:
@@ -298,7 +281,7 @@ def evaluate_target(
     for person in people:
         if not counts(target.counts, person, grades.get(person.id, frozenset()) if grades else frozenset()):
             continue
-        own = marks.get(person.id, _NONE)
+        own = states.get(person.id, _NONE)
         required = [own.get(s) for s in step_ids]
         required = [m for m in required if m is None or not m.not_applicable]
         if not required:
@@ -362,7 +345,7 @@ def evaluate_roadmap(catalog: Catalog, situation: Situation) -> tuple[TargetResu
     for person in situation.people:
         by_role[person.role].append(person)
     return tuple(
-        evaluate_target(catalog, target, by_role[target.counts.role], situation.marks, situation.as_of, grades)
+        evaluate_target(catalog, target, by_role[target.counts.role], situation.states, situation.as_of, grades)
         for target in catalog.roadmap.targets
     )
 
@@ -403,12 +386,12 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
         reached = [0] * len(MILESTONES)
         present = [False] * len(MILESTONES)
         for person in members:
-            own = situation.marks.get(person.id, _NONE)
+            own = situation.states.get(person.id, _NONE)
             furthest = -1
             for index, step_id in plans.of(person).milestones:
                 present[index] = True
-                mark = own.get(step_id)
-                if mark is not None and mark.done and index > furthest:
+                state = own.get(step_id)
+                if state is not None and state.done and index > furthest:
                     furthest = index
             for index in range(furthest + 1):
                 reached[index] += 1
@@ -445,7 +428,7 @@ def required_step_ids(catalog: Catalog, person: Person, grades: frozenset[int]) 
     return frozenset(ids)
 
 
-def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, Mark], goal: Step,
+def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, StepState], goal: Step,
               order: Mapping[str, int] | None = None) -> Step:
     """The first open step on the way to `goal`: its earliest open dependency, or the goal itself.
 
@@ -467,10 +450,6 @@ def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, Mark], 
     return best
 
 
-def is_open(mark: Mark | None) -> bool:
-    return mark is None or not (mark.done or mark.not_applicable)
-
-
 def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[PersonProgress, ...]:
     """Every active person's standing, in the order of `situation.people`."""
     plans = plans or Plans(catalog)
@@ -490,15 +469,15 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
         required = required_cache.get((profile, own_grades))
         if required is None:
             required = required_cache[(profile, own_grades)] = required_step_ids(catalog, person, own_grades)
-        own = situation.marks.get(person.id, _NONE)
+        own = situation.states.get(person.id, _NONE)
         total = done = 0
         open_steps = []
         for step in steps:
-            mark = own.get(step.id)
-            if mark is not None and mark.not_applicable:
+            state = own.get(step.id)
+            if state is not None and state.not_applicable:
                 continue
             total += 1
-            if mark is not None and mark.done:
+            if state is not None and state.done:
                 done += 1
             else:
                 open_steps.append(step)
@@ -584,11 +563,11 @@ def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Pe
     return members
 
 
-def step_counts(people: Sequence[Person], marks: Marks, plans: Plans) -> tuple[StepCount, ...]:
+def step_counts(people: Sequence[Person], states: States, plans: Plans) -> tuple[StepCount, ...]:
     """Done and applicable counts per step for a group, steps in the order people follow them.
 
     Everyone whose plan holds a step counts for it, less those marked "not
-    applicable"; only the marks are visited, not every (person, step) pair.
+    applicable"; only the states are visited, not every (person, step) pair.
     """
     people_per_plan: dict[int, list] = {}  # id(plan) -> [plan, people]: a plan holds a dict, so no hash
     done: dict[str, int] = defaultdict(int)
@@ -596,11 +575,11 @@ def step_counts(people: Sequence[Person], marks: Marks, plans: Plans) -> tuple[S
     for person in people:
         plan = plans.of(person)
         people_per_plan.setdefault(id(plan), [plan, 0])[1] += 1
-        for step_id, mark in marks.get(person.id, _NONE).items():
+        for step_id, state in states.get(person.id, _NONE).items():
             if step_id in plan.order:
-                if mark.done:
+                if state.done:
                     done[step_id] += 1
-                elif mark.not_applicable:
+                elif state.not_applicable:
                     exempt[step_id] += 1
     order: dict[str, Step] = {}
     eligible: dict[str, int] = defaultdict(int)
@@ -618,7 +597,7 @@ def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None =
     result = []
     for name, (pupils, parents) in sorted(class_members(situation).items(), key=lambda i: class_sort_key(i[0])):
         groups = tuple(
-            GroupCounts(role, len(group), step_counts(group, situation.marks, plans))
+            GroupCounts(role, len(group), step_counts(group, situation.states, plans))
             for role, group in (("pupil", pupils), ("parent", parents))
             if group
         )
@@ -632,7 +611,7 @@ def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None =
 @dataclass(frozen=True)
 class OrgStepStatus:
     step: OrgStep
-    mark: Mark | None
+    mark: StepState | None  # the school's state on the step (None: never marked)
 
     @property
     def done(self) -> bool:
@@ -640,7 +619,7 @@ class OrgStepStatus:
 
 
 def org_steps(catalog: Catalog, situation: Situation) -> tuple[OrgStepStatus, ...]:
-    return tuple(OrgStepStatus(step, situation.org_marks.get(step.id)) for step in catalog.org_steps.values())
+    return tuple(OrgStepStatus(step, situation.org_states.get(step.id)) for step in catalog.org_steps.values())
 
 
 # --- everything for one school ------------------------------------------------------------
