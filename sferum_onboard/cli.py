@@ -786,7 +786,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
         school = store.school(school_name if school_name is not None else
                               (data.meta.school if len(store.schools()) > 1 else None))
         sheet.check_sheet(data, catalog, school, class_name)
-        ids = sorted({m.person_id for m in data.marks})
+        ids = sorted({c.person_id for c in data.cells})
         known = {p.id: p for p in store.people(school, active=None, ids=ids)} if ids else {}
         history = store.events(school, person_ids=ids) if ids else []
         exported = fold_events([e for e in history if e.id <= data.meta.last_event_id], catalog)

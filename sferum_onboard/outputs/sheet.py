@@ -22,7 +22,7 @@ from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import SHEET
 from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.classes import grade_of, normalise_class
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, StepState
 from sferum_onboard.tracking.roster import is_encrypted_office, read_file
 from sferum_onboard.wording import plural
 
@@ -41,12 +41,15 @@ _DONE_MARKS = {"+", "++", "✓", "✔", "v", "x", "х", "да", "1", "есть",
 _NA_MARKS = {"н/п", "нп", "н п", "не нужно", "не требуется", "не применимо", "неприменимо"}
 _EMPTY_MARKS = {"", "-", "–", "—", "нет", "0"}
 
-# Cell states compared by the diff: done, not applicable, or nothing.
-S_DONE, S_NA, S_EMPTY = "done", "na", "empty"
+# What a step cell says, as the diff compares it: done, not applicable, or nothing; and the
+# action recording it asks for.
+CELL_DONE, CELL_NA, CELL_EMPTY = "done", "na", "empty"
+ACTION_OF_CELL = {CELL_DONE: DONE, CELL_NA: NOT_APPLICABLE, CELL_EMPTY: UNDONE}
 
 
-def state_of_action(action: str | None) -> str:
-    return {DONE: S_DONE, NOT_APPLICABLE: S_NA}.get(action or UNDONE, S_EMPTY)
+def cell_for(state: StepState | None) -> str:
+    """What the step's cell says for a state: an undone step is an empty cell."""
+    return {DONE: CELL_DONE, NOT_APPLICABLE: CELL_NA}.get(state.action if state else UNDONE, CELL_EMPTY)
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,12 @@ class SheetMeta:
 
 
 @dataclass(frozen=True)
-class Mark:
-    """One step cell of a returned sheet."""
+class SheetCell:
+    """One step cell of a returned sheet: what it says about a person's step."""
 
     person_id: int
     step_id: str
-    state: str  # S_DONE | S_NA | S_EMPTY
+    says: str  # CELL_DONE | CELL_NA | CELL_EMPTY
     date: dt.date | None
     location: Location
 
@@ -84,7 +87,7 @@ class Mark:
 class SheetData:
     path: Path
     meta: SheetMeta
-    marks: tuple[Mark, ...]
+    cells: tuple[SheetCell, ...]
     problems: tuple[Problem, ...]
     people: Mapping[int, str]  # person id → name as in the sheet
 
@@ -134,13 +137,13 @@ def build_sheet(
     class_name: str,
     pupils: Iterable[Person],
     parents: Iterable[Person],
-    states: Mapping[tuple[int, str], object],
+    states: Mapping[tuple[int, str], StepState],
     *,
     exported_at: dt.datetime,
     last_event_id: int,
     children_names: Mapping[int, str] | None = None,
 ):
-    """The class workbook (openpyxl), ready to save. `states` maps (person id, step id) → StepState."""
+    """The class workbook (openpyxl), ready to save, with the states of its people ticked."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -183,11 +186,11 @@ def build_sheet(
             for column, step in enumerate(part.steps, len(fixed) + 1):
                 cell = ws.cell(row, column)
                 state = states.get((person.id, step.id))
-                action = getattr(state, "action", None)
-                if action == DONE:
+                says = cell_for(state)
+                if says == CELL_DONE:
                     cell.value = state.at.date()
                     cell.number_format = EXCEL_DATE_FORMAT
-                elif action == NOT_APPLICABLE:
+                elif says == CELL_NA:
                     text_cell(cell, NOT_APPLICABLE_MARK)
                 cell.protection = open_cell
                 cell.alignment = Alignment(horizontal="center")
@@ -291,7 +294,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
         raise DataError(SHEET["xlsx-broken"].format(file=label)) from None
     meta = _read_meta(book, label)
     today = today or dt.date.today()
-    marks: list[Mark] = []
+    found: list[SheetCell] = []
     problems: list[Problem] = []
     names: dict[int, str] = {}
     for audience in AUDIENCES:
@@ -325,13 +328,13 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
                     problems.append(Problem(location, "sheet-cell-unknown", SHEET["cell-unknown"].format(
                         value=_plain(cell.value), tick=TICK, na=NOT_APPLICABLE_MARK)))
                     continue
-                state, date = parsed
+                says, date = parsed
                 if date is not None and date > today:
                     problems.append(Problem(location, "sheet-date-future", SHEET["date-future"].format(
                         date=date_text(date))))
                     continue
-                marks.append(Mark(person_id, step_id, state, date, location))
-    return SheetData(path, meta, tuple(marks), tuple(problems), names)
+                found.append(SheetCell(person_id, step_id, says, date, location))
+    return SheetData(path, meta, tuple(found), tuple(problems), names)
 
 
 def _plain(value) -> str:
@@ -341,26 +344,26 @@ def _plain(value) -> str:
 def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date | None] | None:
     """(state, date) of a step cell; None when it means nothing we know."""
     if value is None:
-        return S_EMPTY, None
+        return CELL_EMPTY, None
     if isinstance(value, dt.datetime):
-        return S_DONE, value.date()
+        return CELL_DONE, value.date()
     if isinstance(value, dt.date):
-        return S_DONE, value
+        return CELL_DONE, value
     if isinstance(value, bool):
-        return (S_DONE if value else S_EMPTY), None
+        return (CELL_DONE if value else CELL_EMPTY), None
     if isinstance(value, (int, float)):
         text = str(int(value)) if float(value).is_integer() else str(value)
     else:
         text = " ".join(str(value).split())
     folded = text.casefold().replace("ё", "е")
     if folded in _EMPTY_MARKS:
-        return S_EMPTY, None
+        return CELL_EMPTY, None
     if folded in _DONE_MARKS:
-        return S_DONE, None
+        return CELL_DONE, None
     if folded in _NA_MARKS:
-        return S_NA, None
+        return CELL_NA, None
     day = parse_day(folded[1:].lstrip() if folded.startswith("+") else folded, today)
-    return None if day is None else (S_DONE, day)
+    return None if day is None else (CELL_DONE, day)
 
 
 def _meta_value(book, key: str) -> str | None:
@@ -428,8 +431,8 @@ def check_sheet(sheet: SheetData, catalog, school, class_name: str | None) -> No
 
 def diff_sheet(
     sheet: SheetData,
-    exported: Mapping[tuple[int, str], object],
-    current: Mapping[tuple[int, str], object],
+    exported: Mapping[tuple[int, str], StepState],
+    current: Mapping[tuple[int, str], StepState],
     touched: set[tuple[int, str]],
     known_people: Mapping[int, Person],
     *,
@@ -448,33 +451,33 @@ def diff_sheet(
     conflicts: list[Problem] = []
     problems = list(sheet.problems)
     unchanged = 0
-    for mark in sheet.marks:
-        key = (mark.person_id, mark.step_id)
-        person = known_people.get(mark.person_id)
+    for cell in sheet.cells:
+        key = (cell.person_id, cell.step_id)
+        person = known_people.get(cell.person_id)
         if person is None or person.school_id != sheet.meta.school_id:
-            problems.append(Problem(mark.location, "sheet-person-unknown", SHEET["person-unknown"].format(
-                id=mark.person_id, name=sheet.people.get(mark.person_id, "—"))))
+            problems.append(Problem(cell.location, "sheet-person-unknown", SHEET["person-unknown"].format(
+                id=cell.person_id, name=sheet.people.get(cell.person_id, "—"))))
             continue
-        before = state_of_action(getattr(exported.get(key), "action", None))
+        before = cell_for(exported.get(key))
         now_state = current.get(key)
-        after = state_of_action(getattr(now_state, "action", None))
-        if mark.state == before or mark.state == after:
+        after = cell_for(now_state)
+        if cell.says == before or cell.says == after:
             unchanged += 1
             continue
         if key in touched:
-            conflicts.append(Problem(mark.location, "sheet-conflict", SHEET["conflict-" + mark.state].format(
-                name=person.full_name, step=(titles or {}).get(mark.step_id, mark.step_id), when=now_state.at.strftime(DATETIME_FORMAT),
-                by=f", {now_state.recorded_by}" if getattr(now_state, "recorded_by", None) else "",
+            conflicts.append(Problem(cell.location, "sheet-conflict", SHEET["conflict-" + cell.says].format(
+                name=person.full_name, step=(titles or {}).get(cell.step_id, cell.step_id), when=now_state.at.strftime(DATETIME_FORMAT),
+                by=f", {now_state.recorded_by}" if now_state.recorded_by else "",
                 state=SHEET["state-" + after])))
             continue
-        action = {S_DONE: DONE, S_NA: NOT_APPLICABLE, S_EMPTY: UNDONE}[mark.state]
+        action = ACTION_OF_CELL[cell.says]
         at, note = now, None
-        if mark.state == S_DONE and mark.date is not None and mark.date != now.date():
-            at = dt.datetime.combine(mark.date, dt.time(12, 0))
+        if cell.says == CELL_DONE and cell.date is not None and cell.date != now.date():
+            at = dt.datetime.combine(cell.date, dt.time(12, 0))
             if now_state is not None and now_state.at >= at:
                 # An earlier date would not outrank what is stored: record now, keep the date in the note.
-                at, note = now, SHEET["note-date"].format(date=date_text(mark.date))
-        changes.append(Change(mark.person_id, mark.step_id, action, at, note, mark.location))
+                at, note = now, SHEET["note-date"].format(date=date_text(cell.date))
+        changes.append(Change(cell.person_id, cell.step_id, action, at, note, cell.location))
     return SheetDiff(tuple(changes), tuple(conflicts), tuple(problems), unchanged)
 
 
