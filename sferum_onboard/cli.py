@@ -465,7 +465,8 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
     """
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import render
-    from sferum_onboard.tracking.progress import fold_events, person_status
+    from sferum_onboard.tracking.fold import fold_events
+    from sferum_onboard.tracking.progress import person_status
 
     catalog = _catalog(project)
     with open_store(db) as store:
@@ -776,7 +777,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
     from sferum_onboard.dates import date_text
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
-    from sferum_onboard.tracking.progress import fold_events
+    from sferum_onboard.tracking.fold import fold_events
     from sferum_onboard.tracking.store import NewEvent
 
     catalog = _catalog(project)

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sferum_onboard.tracking.model import Event, Person
-from sferum_onboard.tracking.progress import (
-    aggregate_progress, fold_events, fold_school_events, next_steps, person_status,
-)
+from sferum_onboard.tracking.fold import fold_events, fold_school_events
+from sferum_onboard.tracking.progress import aggregate_progress, next_steps, person_status
 from sferum_onboard.tracking.store import NewEvent
 from tests.storekit import catalog, store, store_url  # noqa: F401 (fixtures)
 

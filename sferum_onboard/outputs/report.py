@@ -33,7 +33,7 @@ from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.reportview import ReportView, behind_rows_html, district_rows, report_view
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import School
-from sferum_onboard.tracking.progress import fold_school_events
+from sferum_onboard.tracking.fold import fold_school_events
 from sferum_onboard.wording import plural
 
 

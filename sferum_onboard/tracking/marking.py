@@ -13,7 +13,9 @@ from sferum_onboard.dates import moment_text
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
-from sferum_onboard.tracking.progress import StepState, fold_events, profile_of
+from sferum_onboard.tracking.fold import fold_events
+from sferum_onboard.tracking.model import StepState
+from sferum_onboard.tracking.progress import profile_of
 from sferum_onboard.tracking.store import NewEvent, Store
 
 def extra_steps(catalog, person: Person) -> tuple[str, ...]:

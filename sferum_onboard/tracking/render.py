@@ -13,7 +13,8 @@ from rich.text import Text
 from sferum_onboard.dates import moment_text
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
-from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine, StepState
+from sferum_onboard.tracking.model import StepState
+from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine
 from sferum_onboard.wording import plural, role_title_plural
 
 def percent_text(value: float | None) -> str:

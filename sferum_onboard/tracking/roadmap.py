@@ -2,7 +2,7 @@
 
 Pure: everything here is computed from the Catalog, the school's people and
 a `StepState` per (person, step): the state folded from the event log as
-of a date (by `tracking.progress.fold_events`, or by the store's SQL under
+of a date (by `tracking.fold.fold_events`, or by the store's SQL under
 the same rule) with the day the step was first done, for the burn-up charts.
 No I/O, no store.
 
@@ -32,7 +32,8 @@ from sferum_onboard.tracking.classes import grade_of
 from sferum_onboard.tracking.model import (
     DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass, StepState, is_open,
 )
-from sferum_onboard.tracking.progress import as_of_limit, class_sort_key, fold_events, profile_of
+from sferum_onboard.tracking.fold import as_of_limit, fold_events
+from sferum_onboard.tracking.progress import class_sort_key, profile_of
 
 PACE_WEEKS = 4
 
@@ -73,7 +74,7 @@ def situation_from_events(
     events: Iterable[Event],
     as_of: dt.date,
 ) -> Situation:
-    """The pure path: fold a school's events (as `tracking.progress` does) into states."""
+    """The pure path: fold a school's events (`tracking.fold`) into states."""
     events = [e for e in events if e.school_id == school.id]
     folded = fold_events(events, catalog, as_of)
     limit = as_of_limit(as_of)

@@ -47,12 +47,15 @@ from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, Stor
 from sferum_onboard.messages import TRACKING, os_reason
 from sferum_onboard.tracking import importplan
 from sferum_onboard.tracking.classes import grade_of, normalise_class
-from sferum_onboard.tracking.model import ACTIONS, DONE, NOT_APPLICABLE, SOURCES, Event, Person, School, SchoolClass
+from sferum_onboard.tracking.fold import as_of_limit, fold_events
+from sferum_onboard.tracking.model import (
+    ACTIONS, DONE, NOT_APPLICABLE, SOURCES, Event, Person, School, SchoolClass, StepState,
+)
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.wording import role_title
 from sferum_onboard.tracking.progress import (
-    Bucket, Profile, ProfileSteps, Progress, StepState, as_of_limit, class_sort_key, has_role, progress_from_buckets,
+    Bucket, Profile, ProfileSteps, Progress, class_sort_key, has_role, progress_from_buckets,
 )
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
@@ -739,8 +742,6 @@ class Store:
 
     def school_states(self, school: School | int, catalog=None, *, as_of=None) -> dict[str, StepState]:
         """The school's own (organisation-level) steps: step id -> state."""
-        from sferum_onboard.tracking.progress import fold_events
-
         folded = fold_events(self.events(school, school_level=True), catalog, as_of)
         return {step_id: state for (_, step_id), state in folded.items()}
 
