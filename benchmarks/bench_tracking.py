@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 
 from sferum_onboard.catalog import load_catalog  # noqa: E402
-from sferum_onboard.tracking.progress import profile_of  # noqa: E402
+from sferum_onboard.tracking.membership import profile_of  # noqa: E402
 from sferum_onboard.tracking.roster import read_roster  # noqa: E402
 from sferum_onboard.tracking.store import NewEvent, Store  # noqa: E402
 

@@ -9,7 +9,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person
-from sferum_onboard.tracking.progress import class_sort_key
+from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.wording import NOUNS, plural, role_title_plural
 
 
@@ -71,13 +71,8 @@ def _role_title(catalog: Catalog, role_id: str) -> str:
 
 
 def class_label(person: Person, pupil_classes: dict[int, str | None]) -> str:
-    """A pupil's class, a parent's children's classes, a class leader's classes."""
-    if person.role == "pupil":
-        return person.class_name or ""
-    if person.role == "parent":
-        names = {pupil_classes.get(child) for child in person.children} - {None}
-        return ", ".join(sorted(names, key=class_sort_key))
-    return ", ".join(sorted(person.led_classes, key=class_sort_key))
+    """The classes a person counts in: a pupil's, a parent's children's, a class leader's."""
+    return ", ".join(classes_of(person, pupil_classes))
 
 
 def guide_url(catalog: Catalog, step: Step) -> str | None:

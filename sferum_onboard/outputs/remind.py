@@ -15,7 +15,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.outputs.labels import class_label, guide_url, helper_text, role_label
 from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking import roadmap
-from sferum_onboard.tracking.progress import has_role
+from sferum_onboard.tracking.membership import has_role
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.wording import plural

@@ -18,7 +18,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.outputs import charts
 from sferum_onboard.outputs.labels import class_label, group_count, guide_url, helper_text, role_label
 from sferum_onboard.tracking import roadmap
-from sferum_onboard.tracking.progress import class_sort_key
+from sferum_onboard.tracking.membership import class_sort_key
 
 ROLE_ORDER = {"administrator": 0, "teacher": 1, "pupil": 2, "parent": 3}
 STAFF_SECTION = "Сотрудники"

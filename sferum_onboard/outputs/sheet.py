@@ -22,6 +22,7 @@ from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import SHEET
 from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.classes import grade_of, normalise_class
+from sferum_onboard.tracking.membership import Profile
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, StepState
 from sferum_onboard.tracking.roster import is_encrypted_office, read_file
 from sferum_onboard.wording import plural
@@ -122,7 +123,7 @@ def audiences(catalog, class_name: str, pupils: Iterable[Person], parents: Itera
     for key, people in (("pupils", pupils), ("parents", parents)):
         role = AUDIENCE_ROLE[key]
         checklists = catalog.checklists_for_role(role, grade if key == "pupils" else None)
-        steps = catalog.steps_for_person(role, grade=grade if key == "pupils" else None)
+        steps = Profile(role, grade=grade if key == "pupils" else None).steps(catalog)
         result.append(Audience(key, SHEET["audience-" + key], tuple((c.id, c.version) for c in checklists),
                                tuple(steps), tuple(people)))
     return tuple(result)

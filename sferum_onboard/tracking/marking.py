@@ -15,7 +15,7 @@ from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.model import StepState
-from sferum_onboard.tracking.progress import profile_of
+from sferum_onboard.tracking.membership import profile_of
 from sferum_onboard.tracking.store import NewEvent, Store
 
 def extra_steps(catalog, person: Person) -> tuple[str, ...]:

@@ -1,10 +1,17 @@
 """Progress from people and their current states (pure: no I/O); states come from `tracking.fold`.
 
 Progress counts, per step, the people whose checklist holds the step
-(`catalog.steps_for_person`), how many of them have done it and how many
-were marked "not applicable" (they leave the denominator). A parent is one
+(`membership.Profile`), how many of them have done it and how many were
+marked "not applicable" (they leave the denominator). A parent is one
 person however many children they have: counted once in the school's total
-and once in each class where they have a child.
+and once in each class where they have a child (`membership.classes_of`).
+
+Production counts a school in SQL: `Store.progress` fills a `Bucket` per
+group from its aggregate and calls `progress_from_buckets`.
+`aggregate_progress` (with `count_states` and `build_progress`) counts
+people and folded states in Python: it is the reference the SQL is tested
+against over random stores (tests/test_progress.py), and runs nowhere else.
+`person_status` and `next_steps` are production (`status`).
 """
 
 from __future__ import annotations
@@ -13,78 +20,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
+from sferum_onboard.tracking.membership import (
+    Profile, StepLayouts, class_sort_key, classes_of, profile_of, step_order,
+)
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Person, StepState, is_open
 
 StateKey = tuple[int | None, str]
 
 __all__ = [
-    "Profile", "profile_of", "has_role", "groups_of", "class_sort_key", "step_order",
-    "StepProgress", "GroupProgress", "Progress", "ProfileSteps", "Bucket",
+    "groups_of", "StepProgress", "GroupProgress", "Progress", "Bucket",
     "count_states", "build_progress", "progress_from_buckets", "aggregate_progress",
     "StatusLine", "person_status", "next_steps",
 ]
 
-# --- who follows which steps ---------------------------------------------------
-
-
-class Profile(NamedTuple):
-    """What decides a person's checklist: role, flags and (for pupils) the grade.
-
-    A named tuple: it is a dict key in every count, and tuples hash fast.
-    """
-
-    role: str
-    class_leader: bool = False
-    specialist: bool = False
-    grade: int | None = None
-
-    def steps(self, catalog) -> tuple:
-        return catalog.steps_for_person(self.role, self.class_leader, self.specialist, self.grade)
-
-
-def has_role(person: Person, role: str) -> bool:
-    """A person role, or a catalog role that is a teacher's flag («class_leader», «specialist»)."""
-    if role == "class_leader":
-        return person.role == "teacher" and person.class_leader
-    if role == "specialist":
-        return person.role == "teacher" and person.specialist
-    return person.role == role
-
-
-def profile_of(person: Person) -> Profile:
-    """A pupil's checklist depends on the grade (the 1–4 variant); nobody else's does."""
-    return Profile(
-        person.role, bool(person.class_leader), bool(person.specialist),
-        person.grade if person.role == "pupil" else None,
-    )
-
 
 def groups_of(person: Person, by: str | None, pupils_classes: Mapping[int, str | None] | None = None) -> tuple:
-    """The groups a person is counted in: by class, by role, or the whole school (None).
-
-    By class: a pupil in their class; a parent in each class of their children
-    (once per class); a teacher in the classes they lead; others in no class.
-    """
+    """The groups a person is counted in: by class (`membership.classes_of`), by role, or the
+    whole school (None)."""
     if by is None:
         return (None,)
     if by == "role":
         return (person.role,)
     if by != "class":
         raise ValueError(f"unknown grouping {by!r}")
-    if person.role == "pupil":
-        return (person.class_name,) if person.class_name else ()
-    if person.role == "parent":
-        classes = pupils_classes or {}
-        return tuple(sorted({c for c in (classes.get(child) for child in person.children) if c}, key=class_sort_key))
-    return tuple(sorted(set(person.led_classes), key=class_sort_key))
-
-
-def class_sort_key(name: str | None) -> tuple:
-    """«2А» before «10А»: grade as a number, then the letter."""
-    if not name:
-        return (99, "")
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 99, name)
+    return classes_of(person, pupils_classes or {})
 
 
 # --- progress ------------------------------------------------------------------
@@ -209,23 +168,6 @@ def count_states(
     return dict(people_counts), dict(state_counts)
 
 
-class ProfileSteps(dict):
-    """Profile -> (its step ids in checklist order, the same ids as a set).
-
-    Asks the catalog once per profile: progress looks a profile's checklist
-    up for every row it folds, and there are only a handful of profiles.
-    """
-
-    def __init__(self, catalog):
-        super().__init__()
-        self.catalog = catalog
-
-    def __missing__(self, profile: Profile) -> tuple[tuple[str, ...], frozenset[str]]:
-        ids = tuple(s.id for s in profile.steps(self.catalog))
-        found = self[profile] = (ids, frozenset(ids))
-        return found
-
-
 @dataclass
 class Bucket:
     """The counts of one group: people per profile, done / not applicable per step, retired steps.
@@ -265,7 +207,7 @@ def build_progress(
     since a parent counted in two classes is one person in the total.
     Steps are listed in catalog order; `step_ids` restricts them.
     """
-    checklists = ProfileSteps(catalog)
+    layouts = StepLayouts(catalog)
 
     def buckets(p_counts, s_counts) -> dict:
         found: dict = defaultdict(Bucket)
@@ -273,46 +215,46 @@ def build_progress(
             found[group].people[profile] += n
         for (group, profile, step_id, action), n in s_counts.items():
             if action == DONE:
-                found[group].add_state(checklists[profile][1], step_id, n, 0, catalog.steps)
+                found[group].add_state(layouts[profile].id_set, step_id, n, 0, catalog.steps)
             elif action == NOT_APPLICABLE:
-                found[group].add_state(checklists[profile][1], step_id, 0, n, catalog.steps)
+                found[group].add_state(layouts[profile].id_set, step_id, 0, n, catalog.steps)
         return found
 
     if by is None:
         total = buckets(people_counts, state_counts).get(None, Bucket())
-        return progress_from_buckets(catalog, None, total, {}, step_ids, checklists)
+        return progress_from_buckets(catalog, None, total, {}, step_ids, layouts)
     total = buckets(total_people_counts or {}, total_state_counts or {}).get(None, Bucket())
     groups = buckets(people_counts, state_counts)
     groups.pop(None, None)
-    return progress_from_buckets(catalog, by, total, dict(groups), step_ids, checklists)
+    return progress_from_buckets(catalog, by, total, dict(groups), step_ids, layouts)
 
 
 def progress_from_buckets(
     catalog, by: str | None, total: Bucket, groups: Mapping[str, Bucket], step_ids: Iterable[str] | None = None,
-    checklists: ProfileSteps | None = None,
+    layouts: StepLayouts | None = None,
 ) -> Progress:
     """Progress from per-group buckets (the store fills them straight from its aggregate)."""
     wanted = set(step_ids) if step_ids is not None else None
-    checklists = ProfileSteps(catalog) if checklists is None else checklists
+    layouts = StepLayouts(catalog) if layouts is None else layouts
     order = step_order(catalog)
     titles = {step_id: step.title for step_id, step in catalog.steps.items()}
     # Classes mostly hold the same few profiles (pupils of a grade, parents, a class leader), so
     # the steps of a set of profiles are sorted once, not once per class.
-    layouts: dict[frozenset, tuple[list[tuple[str, str]], dict[Profile, list[int]]]] = {}
+    columns: dict[frozenset, tuple[list[tuple[str, str]], dict[Profile, list[int]]]] = {}
 
-    def layout(profiles: frozenset) -> tuple[list[tuple[str, str]], dict[Profile, list[int]]]:
-        held_by_any = {step_id for profile in profiles for step_id in checklists[profile][0]}
+    def columns_of(profiles: frozenset) -> tuple[list[tuple[str, str]], dict[Profile, list[int]]]:
+        held_by_any = {step_id for profile in profiles for step_id in layouts[profile].ids}
         ids = sorted((i for i in held_by_any if wanted is None or i in wanted), key=order.__getitem__)
         position = {step_id: n for n, step_id in enumerate(ids)}
-        held = {profile: [position[i] for i in checklists[profile][0] if i in position] for profile in profiles}
+        held = {profile: [position[i] for i in layouts[profile].ids if i in position] for profile in profiles}
         return [(step_id, titles[step_id]) for step_id in ids], held
 
     def group_progress(group, bucket: Bucket) -> GroupProgress:
         people = bucket.people
         key = frozenset(people)
-        if key not in layouts:
-            layouts[key] = layout(key)
-        named, held = layouts[key]
+        if key not in columns:
+            columns[key] = columns_of(key)
+        named, held = columns[key]
         eligible = [0] * len(named)
         for profile, n in people.items():
             for at in held[profile]:
@@ -327,19 +269,6 @@ def progress_from_buckets(
     progress_groups = tuple(group_progress(g, groups[g]) for g in sorted(groups, key=key))
     retired = {step_id: n for step_id, n in sorted(total.retired.items()) if n}
     return Progress(by, group_progress(None, total), progress_groups, retired)
-
-
-def step_order(catalog) -> dict[str, int]:
-    """Steps in the order people meet them: the checklists of each role in turn, then the rest."""
-    profiles = (
-        Profile("administrator"), Profile("teacher"), Profile("teacher", class_leader=True),
-        Profile("teacher", specialist=True), Profile("pupil", grade=1), Profile("pupil"), Profile("parent"),
-    )
-    ids: dict[str, None] = {}
-    for profile in profiles:
-        ids.update(dict.fromkeys(s.id for s in profile.steps(catalog)))
-    ids.update(dict.fromkeys(catalog.steps))
-    return {step_id: n for n, step_id in enumerate(ids)}
 
 
 def _role_sort_key(role: str | None) -> tuple:
@@ -392,28 +321,23 @@ def person_status(catalog, person: Person | None, states: Mapping) -> tuple[tupl
     and `states` maps step id -> state. States outside the checklist are
     steps of other checklists or retired ones, kept so that no history hides.
     """
-    if person is None:
-        steps = tuple(catalog.org_steps.values())
-        lookup = {step_id: state for step_id, state in states.items()}
-    else:
-        steps = profile_of(person).steps(catalog)
-        lookup = {step_id: state for (pid, step_id), state in states.items() if pid == person.id}
-    lines = []
-    found_next = False
-    for step in steps:
-        state = lookup.get(step.id)
-        is_next = not found_next and is_open(state)
-        found_next = found_next or is_next
-        lines.append(StatusLine(step, state, is_next))
+    steps, own = _checklist(catalog, person, states)
+    upcoming = next((step.id for step in next_steps(catalog, person, states)), None)
+    lines = tuple(StatusLine(step, own.get(step.id), step.id == upcoming) for step in steps)
     listed = {step.id for step in steps}
-    others = tuple(sorted((s for i, s in lookup.items() if i not in listed), key=lambda s: s.at))
-    return tuple(lines), others
+    others = tuple(sorted((s for i, s in own.items() if i not in listed), key=lambda s: s.at))
+    return lines, others
 
 
-def next_steps(catalog, person: Person, states: Mapping[StateKey, StepState]) -> tuple:
-    """The person's steps not yet done (nor exempted), in checklist order."""
-    result = []
-    for step in profile_of(person).steps(catalog):
-        if is_open(states.get((person.id, step.id))):
-            result.append(step)
-    return tuple(result)
+def next_steps(catalog, person: Person | None, states: Mapping) -> tuple:
+    """The steps of a person's checklist (or the school's) still to do, in checklist order."""
+    steps, own = _checklist(catalog, person, states)
+    return tuple(step for step in steps if is_open(own.get(step.id)))
+
+
+def _checklist(catalog, person: Person | None, states: Mapping) -> tuple[tuple, dict[str, StepState]]:
+    """(the steps, step id -> state) of a person, or of the school when person is None."""
+    if person is None:
+        return tuple(catalog.org_steps.values()), dict(states)
+    own = {step_id: state for (pid, step_id), state in states.items() if pid == person.id}
+    return profile_of(person).steps(catalog), own

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
@@ -33,7 +34,7 @@ from sferum_onboard.tracking.model import (
     DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass, StepState, is_open,
 )
 from sferum_onboard.tracking.fold import as_of_limit, fold_events
-from sferum_onboard.tracking.progress import class_sort_key, profile_of
+from sferum_onboard.tracking.membership import StepLayouts, class_sort_key, classes_of
 
 PACE_WEEKS = 4
 
@@ -60,6 +61,12 @@ class Situation:
     states: States
     org_states: Mapping[str, StepState] = field(default_factory=dict)  # school-level step id -> state
     retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> people who did it
+
+    @functools.cached_property
+    def memberships(self) -> dict[int, tuple[str, ...]]:
+        """Person id -> the classes they count in (`membership.classes_of`, children among these people)."""
+        pupil_classes = {p.id: p.class_name for p in self.people if p.role == "pupil"}
+        return {p.id: classes_of(p, pupil_classes) for p in self.people}
 
 
 def _day(moment: dt.datetime | dt.date) -> dt.date:
@@ -155,54 +162,11 @@ def target_step_ids(catalog: Catalog) -> frozenset[str]:
 # --- who follows what ---------------------------------------------------------
 
 
-class Plan(NamedTuple):
-    """What one kind of person follows."""
-
-    profile: object  # progress.Profile
-    steps: tuple[Step, ...]  # in checklist order
-    order: Mapping[str, int]  # step id -> position in `steps`
-    milestones: tuple[tuple[int, str], ...]  # (index in MILESTONES, step id) of the milestone steps
-
-
-class Plans:
-    """The plan of each person, worked out once per kind of person (100,000 people are a few
-    dozen kinds) and remembered per person id, since every table asks again."""
-
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        self._by_profile: dict = {}
-        self._by_person: dict[int, Plan] = {}
-
-    def of(self, person: Person) -> Plan:
-        plan = self._by_person.get(person.id)
-        if plan is None:
-            profile = profile_of(person)
-            plan = self._by_profile.get(profile)
-            if plan is None:
-                steps = profile.steps(self.catalog)
-                plan = self._by_profile[profile] = Plan(
-                    profile, steps, {s.id: i for i, s in enumerate(steps)},
-                    tuple((MILESTONES.index(s.milestone), s.id) for s in steps if s.milestone in MILESTONES))
-            self._by_person[person.id] = plan
-        return plan
-
-    def steps(self, person: Person) -> tuple[Step, ...]:
-        return self.of(person).steps
-
-
-def grades_by_person(people: Sequence[Person]) -> dict[int, frozenset[int]]:
-    """Grades a person belongs to: a pupil's own, a parent's children's, a class leader's classes."""
-    pupil_grades = {p.id: p.grade for p in people if p.role == "pupil"}
-    result = {}
-    for person in people:
-        if person.role == "pupil":
-            grades = [person.grade]
-        elif person.role == "parent":
-            grades = [pupil_grades.get(child) for child in person.children]
-        else:
-            grades = [grade_of(name) for name in person.led_classes]
-        result[person.id] = frozenset(g for g in grades if g is not None)
-    return result
+def grades_of(situation: Situation) -> dict[int, frozenset[int]]:
+    """Grades a person belongs to: those of the classes they count in (a pupil's own, a parent's
+    children's, a class leader's)."""
+    return {person_id: frozenset(filter(None, map(grade_of, classes)))
+            for person_id, classes in situation.memberships.items()}
 
 
 def counts(audience: TargetAudience, person: Person, grades: frozenset[int] = frozenset()) -> bool:
@@ -341,7 +305,7 @@ def evaluate_roadmap(catalog: Catalog, situation: Situation) -> tuple[TargetResu
         return ()
     grades = None
     if any(t.counts.grades for t in catalog.roadmap.targets):
-        grades = grades_by_person(situation.people)
+        grades = grades_of(situation)
     by_role: dict[str, list[Person]] = defaultdict(list)
     for person in situation.people:
         by_role[person.role].append(person)
@@ -377,9 +341,9 @@ def group_members(people: Iterable[Person]) -> dict[str, list[Person]]:
     return members
 
 
-def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[FunnelRow, ...]:
+def funnel(catalog: Catalog, situation: Situation, layouts: StepLayouts | None = None) -> tuple[FunnelRow, ...]:
     """A funnel per group; reaching a later milestone counts as passing the earlier ones."""
-    plans = plans or Plans(catalog)
+    layouts = layouts or StepLayouts(catalog)
     rows = []
     for group, members in group_members(situation.people).items():
         if not members:
@@ -389,7 +353,7 @@ def funnel(catalog: Catalog, situation: Situation, plans: Plans | None = None) -
         for person in members:
             own = situation.states.get(person.id, _NONE)
             furthest = -1
-            for index, step_id in plans.of(person).milestones:
+            for index, step_id in layouts.of(person).milestones:
                 present[index] = True
                 state = own.get(step_id)
                 if state is not None and state.done and index > furthest:
@@ -451,21 +415,22 @@ def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, StepSta
     return best
 
 
-def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[PersonProgress, ...]:
+def people_progress(catalog: Catalog, situation: Situation,
+                    layouts: StepLayouts | None = None) -> tuple[PersonProgress, ...]:
     """Every active person's standing, in the order of `situation.people`."""
-    plans = plans or Plans(catalog)
+    layouts = layouts or StepLayouts(catalog)
     graded = catalog.roadmap is not None and any(t.counts.grades for t in catalog.roadmap.targets)
-    grades = grades_by_person(situation.people) if graded else {}
+    grades = grades_of(situation) if graded else {}
     no_grades: frozenset[int] = frozenset()
     leaders = class_leaders(situation)
-    pupil_class = {p.id: p.class_name for p in situation.people if p.role == "pupil"}
+    memberships = situation.memberships
     admins = [p for p in situation.people if p.role == "administrator"]
     required_cache: dict[tuple, frozenset[str]] = {}
     helper_cache: dict[tuple, tuple[Person, ...]] = {}
     result = []
     for person in situation.people:
-        plan = plans.of(person)
-        profile, steps = plan.profile, plan.steps
+        layout = layouts.of(person)
+        profile, steps = layout.profile, layout.steps
         own_grades = grades.get(person.id, no_grades)
         required = required_cache.get((profile, own_grades))
         if required is None:
@@ -485,9 +450,9 @@ def people_progress(catalog: Catalog, situation: Situation, plans: Plans | None 
         open_required = tuple(s for s in open_steps if s.key or s.id in required)
         goal = open_required[0] if open_required else (open_steps[0] if open_steps else None)
         result.append(PersonProgress(
-            person, done, total, next_step(catalog, steps, own, goal, plan.order) if goal else None,
+            person, done, total, next_step(catalog, steps, own, goal, layout.order) if goal else None,
             open_required,
-            _helpers(person, leaders, pupil_class, admins, helper_cache),
+            _helpers(person, leaders, memberships, admins, helper_cache),
         ))
     return tuple(result)
 
@@ -506,15 +471,12 @@ def class_leaders(situation: Situation) -> dict[str, Person]:
     return leaders
 
 
-def _helpers(person, leaders, pupil_class, admins, cache: dict) -> tuple[Person, ...]:
+def _helpers(person, leaders, memberships, admins, cache: dict) -> tuple[Person, ...]:
     """Class leaders of a pupil's or a parent's classes (a leader is staff, so never the person);
     the first administrator for staff."""
-    if person.role == "pupil":
-        classes = (person.class_name,)
-    elif person.role == "parent":
-        classes = tuple(pupil_class.get(child) for child in person.children)
-    else:
+    if person.role not in ("pupil", "parent"):
         return tuple(a for a in admins if a.id != person.id)[:1]
+    classes = memberships[person.id]
     found = cache.get(classes)
     if found is None:
         found = cache[classes] = tuple({leaders[c].id: leaders[c] for c in classes if c in leaders}.values())
@@ -552,53 +514,49 @@ class ClassProgress:
 def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Person]]]:
     """Class name -> (pupils, parents of those pupils); a parent of two classes is in both."""
     members: dict[str, tuple[list[Person], list[Person]]] = {c.name: ([], []) for c in situation.classes}
-    pupil_class = {}
     for person in situation.people:
-        if person.role == "pupil" and person.class_name:
-            members.setdefault(person.class_name, ([], []))[0].append(person)
-            pupil_class[person.id] = person.class_name
-    for person in situation.people:
-        if person.role == "parent":
-            for name in dict.fromkeys(pupil_class[c] for c in person.children if c in pupil_class):
-                members[name][1].append(person)
+        if person.role in ("pupil", "parent"):
+            for name in situation.memberships[person.id]:
+                members.setdefault(name, ([], []))[person.role == "parent"].append(person)
     return members
 
 
-def step_counts(people: Sequence[Person], states: States, plans: Plans) -> tuple[StepCount, ...]:
+def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) -> tuple[StepCount, ...]:
     """Done and applicable counts per step for a group, steps in the order people follow them.
 
-    Everyone whose plan holds a step counts for it, less those marked "not
+    Everyone whose layout holds a step counts for it, less those marked "not
     applicable"; only the states are visited, not every (person, step) pair.
     """
-    people_per_plan: dict[int, list] = {}  # id(plan) -> [plan, people]: a plan holds a dict, so no hash
+    people_per_layout: dict[int, list] = {}  # id(layout) -> [layout, people]: a layout holds a dict, so no hash
     done: dict[str, int] = defaultdict(int)
     exempt: dict[str, int] = defaultdict(int)
     for person in people:
-        plan = plans.of(person)
-        people_per_plan.setdefault(id(plan), [plan, 0])[1] += 1
+        layout = layouts.of(person)
+        people_per_layout.setdefault(id(layout), [layout, 0])[1] += 1
         for step_id, state in states.get(person.id, _NONE).items():
-            if step_id in plan.order:
+            if step_id in layout.order:
                 if state.done:
                     done[step_id] += 1
                 elif state.not_applicable:
                     exempt[step_id] += 1
     order: dict[str, Step] = {}
     eligible: dict[str, int] = defaultdict(int)
-    for plan, n in people_per_plan.values():
-        for step in plan.steps:
+    for layout, n in people_per_layout.values():
+        for step in layout.steps:
             order.setdefault(step.id, step)
             eligible[step.id] += n
     return tuple(StepCount(step, done[i], eligible[i] - exempt[i]) for i, step in order.items())
 
 
-def class_progress(catalog: Catalog, situation: Situation, plans: Plans | None = None) -> tuple[ClassProgress, ...]:
+def class_progress(catalog: Catalog, situation: Situation,
+                   layouts: StepLayouts | None = None) -> tuple[ClassProgress, ...]:
     """A table per class: per step, how many of its pupils and of their parents have done it."""
-    plans = plans or Plans(catalog)
+    layouts = layouts or StepLayouts(catalog)
     leaders = class_leaders(situation)
     result = []
     for name, (pupils, parents) in sorted(class_members(situation).items(), key=lambda i: class_sort_key(i[0])):
         groups = tuple(
-            GroupCounts(role, len(group), step_counts(group, situation.states, plans))
+            GroupCounts(role, len(group), step_counts(group, situation.states, layouts))
             for role, group in (("pupil", pupils), ("parent", parents))
             if group
         )
@@ -652,14 +610,14 @@ class SchoolResult:
 
 
 def evaluate_school(catalog: Catalog, situation: Situation) -> SchoolResult:
-    plans = Plans(catalog)
+    layouts = StepLayouts(catalog)
     by_group = {group: len(members) for group, members in group_members(situation.people).items()}
     return SchoolResult(
         situation=situation,
         targets=evaluate_roadmap(catalog, situation),
-        funnel=funnel(catalog, situation, plans),
-        classes=class_progress(catalog, situation, plans),
-        people=people_progress(catalog, situation, plans),
+        funnel=funnel(catalog, situation, layouts),
+        classes=class_progress(catalog, situation, layouts),
+        people=people_progress(catalog, situation, layouts),
         org_steps=org_steps(catalog, situation),
         people_by_group=by_group,
     )

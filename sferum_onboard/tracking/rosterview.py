@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS, ROSTER_VIEW as VIEW
+from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.wording import plural, role_title
 
@@ -82,12 +83,8 @@ def _who(person: Person) -> str:
 
 
 def person_classes(person: Person, class_of: dict[int, str | None]) -> list[str]:
-    """A pupil's class, a parent's children's classes, a class leader's classes."""
-    if person.role == "pupil":
-        return [person.class_name] if person.class_name else []
-    if person.role == "parent":
-        return list(dict.fromkeys(c for c in (class_of.get(i) for i in person.children) if c))
-    return list(person.led_classes)
+    """The classes a person counts in: a pupil's, a parent's children's, a class leader's."""
+    return list(classes_of(person, class_of))
 
 
 def person_dict(person: Person, class_of: dict[int, str | None]) -> dict:

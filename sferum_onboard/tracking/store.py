@@ -54,9 +54,11 @@ from sferum_onboard.tracking.model import (
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.paths import is_url, store_target
 from sferum_onboard.wording import role_title
-from sferum_onboard.tracking.progress import (
-    Bucket, Profile, ProfileSteps, Progress, class_sort_key, has_role, progress_from_buckets,
+from sferum_onboard.tracking.membership import (
+    CHILDREN_CLASSES, CLASS_MEMBERSHIP, LED_CLASSES, OWN_CLASS, Profile, StepLayouts, class_sort_key, classes_of,
+    has_role,
 )
+from sferum_onboard.tracking.progress import Bucket, Progress, progress_from_buckets
 
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
 
@@ -467,10 +469,9 @@ class Store:
             found = [p for p in found if p.active == active]
         if class_name is not None:
             wanted = normalise_class(class_name) or class_name
-            # A parent belongs to a class through an active child there (as progress counts them).
-            pupils_in = {p.id for p in everyone_pupils if p.role == "pupil" and p.active and p.class_name == wanted}
-            found = [p for p in found if p.class_name == wanted or wanted in p.led_classes
-                     or (p.role == "parent" and pupils_in.intersection(p.children))]
+            # Who counts in the class as progress counts them: a parent through an active child there.
+            active_pupils = {p.id: p.class_name for p in everyone_pupils if p.role == "pupil" and p.active}
+            found = [p for p in found if wanted in classes_of(p, active_pupils)]
         return sorted(found, key=lambda p: (class_sort_key(p.class_name or (p.led_classes or (None,))[0]),
                                             _ROLE_ORDER.get(p.role, 9), fold_name(p.full_name), p.id))
 
@@ -1099,9 +1100,11 @@ def _profile_code(columns, memberships):
 def _memberships(school_id: int, role: str | None, only_class: str | None):
     """Active people with the classes they are counted in: (person_id, class_id, code).
 
-    A pupil counts in their class; a parent in each class of their active
-    children; a teacher in the classes they lead; anyone else in no class
-    (one row with class_id NULL). The profile code packs n, how many classes
+    The rule is `membership.CLASS_MEMBERSHIP`, one SQL part per source of
+    classes: a pupil counts in their own class; a parent in each class of
+    their active children; a teacher or an administrator in the classes they
+    lead; someone in no class has one row with class_id NULL. Tests check it
+    against `membership.classes_of` over random stores. The profile code packs n, how many classes
     the person counts in, so weighting a row by 1/n gives the school total,
     where a parent of children in two classes is one person. With
     `only_class`, only that class's people (n = 1).
@@ -1117,19 +1120,19 @@ def _memberships(school_id: int, role: str | None, only_class: str | None):
     pupils = sa.select(
         people.c.id.label("person_id"), people.c.class_id,
         sa.case((people.c.class_id.is_(None), 0), else_=1).label("n"), *flags,
-    ).where(*own, people.c.role == "pupil")
+    ).where(*own, _roles_counted_by(OWN_CLASS))
     children = households.join(child, sa.and_(
         child.c.id == households.c.pupil_id, child.c.active, child.c.class_id.is_not(None)))
     parents = (
         # DISTINCT before counting: two children in one class are one class.
         sa.select(people.c.id.label("person_id"), child.c.class_id, *flags).distinct()
         .select_from(people.outerjoin(children, households.c.parent_id == people.c.id))
-        .where(*own, people.c.role == "parent")
+        .where(*own, _roles_counted_by(CHILDREN_CLASSES))
     )
     staff = (
         sa.select(people.c.id.label("person_id"), classes.c.id.label("class_id"), *flags)
         .select_from(people.outerjoin(classes, classes.c.leader_id == people.c.id))
-        .where(*own, people.c.role.in_(("teacher", "administrator")))
+        .where(*own, _roles_counted_by(LED_CLASSES))
     )
     if only_class is not None:
         wanted = sa.select(classes.c.id).where(
@@ -1147,6 +1150,12 @@ def _memberships(school_id: int, role: str | None, only_class: str | None):
     return sa.select(
         member.c.person_id, member.c.class_id, _profile_code(member.c, member.c.n).label("code"),
     ).cte("membership")
+
+
+def _roles_counted_by(source: str):
+    """SQL: the person's role takes its classes from `source` (membership.CLASS_MEMBERSHIP)."""
+    roles = [role for role, where in CLASS_MEMBERSHIP.items() if where == source]
+    return people.c.role == roles[0] if len(roles) == 1 else people.c.role.in_(roles)
 
 
 def _progress_query(school_id: int, source, role: str | None, by_class: bool, only_class: str | None):
@@ -1195,7 +1204,7 @@ def _progress_from_rows(catalog, rows, class_names: dict[int, str], by) -> Progr
     group's counts, its weight in the total) is worked out once per (class,
     profile code); the loop itself keeps to local names and plain lists.
     """
-    checklists = ProfileSteps(catalog)
+    layouts = StepLayouts(catalog)
     catalog_steps = catalog.steps
     roles = list(_ROLE_ORDER)
     total = Bucket()
@@ -1220,7 +1229,7 @@ def _progress_from_rows(catalog, rows, class_names: dict[int, str], by) -> Progr
             # A person counted in two classes is half a person in each share of the total.
             share = 1 / memberships if memberships > 1 else 1
             counts = (None, None, None) if bucket is None else (bucket.people, bucket.done, bucket.exempt)
-            kind = kinds[(class_id, code, grade)] = (profile, share, checklists[profile][1], *counts)
+            kind = kinds[(class_id, code, grade)] = (profile, share, layouts[profile].id_set, *counts)
         profile, share, checklist, group_people, group_done, group_exempt = kind
         if step_id is None:
             total_people[profile] += heads * share
@@ -1239,7 +1248,7 @@ def _progress_from_rows(catalog, rows, class_names: dict[int, str], by) -> Progr
     total.done = {step_id: round(n) for step_id, n in total_done.items()}
     total.exempt = {step_id: round(n) for step_id, n in total_exempt.items()}
     total.retired = {step_id: round(n) for step_id, n in total_retired.items()}
-    return progress_from_buckets(catalog, by, total, groups, checklists=checklists)
+    return progress_from_buckets(catalog, by, total, groups, layouts=layouts)
 
 
 # --- writing -------------------------------------------------------------------
