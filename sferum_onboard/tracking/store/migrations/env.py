@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from sferum_onboard.tracking.store import metadata
+from sferum_onboard.tracking.store.tables import metadata
 
 connection = context.config.attributes["connection"]
 # Batch mode lets later migrations alter SQLite tables (SQLite cannot ALTER most things).
