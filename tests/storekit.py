@@ -1,5 +1,8 @@
 """Fixtures for tests of the tracking store: a fresh store on SQLite and on the real PostgreSQL.
 
+People, classes and households are put in one at a time with the store's own
+writers (`add_person` and the rest), where a roster import would match names.
+
 `store_url` is parametrized over both backends. PostgreSQL tests run in a
 fresh schema per test (named in the URL's search_path), so they never see
 each other's rows; without a server they are skipped locally and fail in CI.
@@ -14,8 +17,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from sferum_onboard.dates import now
+from sferum_onboard.errors import DataError, NotFoundError
+from sferum_onboard.tracking.classes import normalise_class
+from sferum_onboard.tracking.model import Person, School, SchoolClass
 from sferum_onboard.tracking.roster import Roster, RosterPerson
 from sferum_onboard.tracking.store import Store
+from sferum_onboard.tracking.store.people import insert_people, link_households
+from sferum_onboard.tracking.store.schools import ensure_classes, lock_school, school_id_of, touch
+from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, people
 from tests.conftest import require
 
 TRACKING_PROJECT = Path(__file__).parent / "fixtures" / "tracking_project"
@@ -99,3 +109,78 @@ def staff(row: int, name: str, *, role: str = "teacher", led: tuple[str, ...] = 
 
 def roster(kind: str, *people: RosterPerson, path: str = "список.csv") -> Roster:
     return Roster(path=Path(path), kind=kind, encoding="utf-8", people=tuple(people), problems=())
+
+
+# --- people, classes and households one at a time (the store's own writers) ---------
+
+
+def add_person(
+    store: Store,
+    school: School | int,
+    full_name: str,
+    role: str,
+    *,
+    class_name: str | None = None,
+    class_leader: bool = False,
+    specialist: bool = False,
+    position: str | None = None,
+    subjects=(),
+    classes_taught=(),
+    led_classes=(),
+    children=(),
+    contact: str | None = None,
+) -> Person:
+    """Add one person as an import does (classes created as needed), without matching names."""
+    sid = school_id_of(school)
+    if role not in ROLE_ORDER:
+        raise DataError(f"неизвестная роль «{role}»; есть: {', '.join(ROLE_ORDER)}")
+    wanted = Person(
+        id=0, school_id=sid, full_name=" ".join(full_name.split()), role=role,
+        class_name=normalise_class(class_name) if class_name else None,
+        class_leader=bool(class_leader or tuple(led_classes)), specialist=specialist, position=position,
+        subjects=tuple(subjects), classes_taught=tuple(normalise_class(c) or c for c in classes_taught),
+        led_classes=tuple(normalise_class(c) or c for c in led_classes), children=tuple(children),
+        contact=contact,
+    )
+    with store._write() as conn:
+        lock_school(conn, sid)
+        person_id = insert_people(conn, sid, [wanted])[0]
+    return store.person(person_id)
+
+
+def ensure_class(store: Store, school: School | int, name: str) -> SchoolClass:
+    """The class, created when missing; the name must be a class name («7А»)."""
+    canonical = normalise_class(name)
+    if canonical is None:
+        raise DataError(f"«{name}» — не название класса; пишите номер и букву, например 7А")
+    with store._write() as conn:
+        lock_school(conn, school_id_of(school))
+        ensure_classes(conn, school_id_of(school), [canonical])
+    return store.get_class(school, canonical)
+
+
+def set_class_leader(store: Store, school: School | int, class_name: str, person_id: int | None) -> SchoolClass:
+    """Make a teacher the class leader of a class (None: nobody)."""
+    item = store.get_class(school, class_name)
+    with store._write() as conn:
+        lock_school(conn, item.school_id)
+        if person_id is not None:
+            role = conn.execute(sa.select(people.c.role).where(
+                people.c.id == person_id, people.c.school_id == item.school_id)).scalar()
+            if role != "teacher":
+                raise DataError(f"участник #{person_id} не учитель этой школы: классным руководителем может быть только учитель")
+            conn.execute(people.update().where(people.c.id == person_id).values(class_leader=True, updated_at=now()))
+        conn.execute(classes.update().where(classes.c.id == item.id).values(leader_id=person_id))
+        touch(conn, item.school_id)
+    return store.get_class(school, class_name)
+
+
+def link_household(store: Store, parent_id: int, pupil_id: int) -> None:
+    """Link a parent to a pupil (a household); linking twice changes nothing."""
+    with store._write() as conn:
+        school_id = conn.execute(sa.select(people.c.school_id).where(people.c.id == parent_id)).scalar()
+        if school_id is None:
+            raise NotFoundError(f"участник с номером {parent_id} не найден")
+        lock_school(conn, school_id)
+        link_households(conn, [(parent_id, pupil_id)])
+        touch(conn, school_id)

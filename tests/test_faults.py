@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from sferum_onboard.tracking.store import NewEvent, Store
-from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixtures)
+from tests.storekit import TRACKING_PROJECT, add_person, ensure_class, store_url  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
 BIG = 12_000  # people in the roster killed mid-import: more than two write batches
@@ -47,8 +47,8 @@ def seeded(url: str) -> None:
     """A school with a few people and events, so that "as before" is not just "empty"."""
     with Store.open(url) as store:
         school = store.get_or_create_school("Школа № 1")
-        first = store.add_person(school, NAMES_LIST[0], "pupil", class_name="7А")
-        store.add_person(school, NAMES_LIST[1], "pupil", class_name="7А")
+        first = add_person(store, school, NAMES_LIST[0], "pupil", class_name="7А")
+        add_person(store, school, NAMES_LIST[1], "pupil", class_name="7А")
         store.append_events([NewEvent(school.id, first.id, "install-max")])
 
 
@@ -157,7 +157,7 @@ def test_several_processes_writing_at_once_lose_no_event(store_url):
     with Store.open(store_url) as store:
         school = store.get_or_create_school("Школа № 1")
         for n in range(10):
-            store.add_person(school, f"Ученик {n}", "pupil", class_name="7А")
+            add_person(store, school, f"Ученик {n}", "pupil", class_name="7А")
     writers, rounds = 4, 40
     workers = [python("-c", MARKER, store_url, str(w), str(rounds)) for w in range(writers)]
     results = [(w.wait(timeout=300), w.stdout.read(), w.stderr.read()) for w in workers]
@@ -178,7 +178,7 @@ def test_class_leaders_marking_at_once_through_the_cli_all_succeed(store_url):
     with Store.open(store_url) as store:
         school = store.get_or_create_school("Школа № 1")
         for n in range(6):
-            store.add_person(school, f"Родитель {n}", "parent")
+            add_person(store, school, f"Родитель {n}", "parent")
     workers = [
         python("-m", "sferum_onboard", "mark", "--db", store_url, "--project", str(TRACKING_PROJECT),
                "--by", f"классный руководитель {n}", f"Родитель {n}", "install-max")
@@ -211,7 +211,7 @@ HOLD_LOCK = textwrap.dedent("""
 def test_a_mark_waits_for_a_long_writer_instead_of_failing(store_url):
     with Store.open(store_url) as store:
         school = store.get_or_create_school("Школа № 1")
-        store.add_person(school, "Иванов Иван", "pupil", class_name="7А")
+        add_person(store, school, "Иванов Иван", "pupil", class_name="7А")
     holder = python("-c", HOLD_LOCK, store_url, "3")
     assert holder.stdout.readline().strip() == "HOLDING"
     started = time.monotonic()
@@ -228,12 +228,13 @@ def test_a_mark_waits_for_a_long_writer_instead_of_failing(store_url):
 CREATOR = textwrap.dedent("""
     import sys
     from sferum_onboard.tracking.store import Store
+    from tests.storekit import add_person, ensure_class
 
     store = Store.open(sys.argv[1])
     school = store.get_or_create_school("Школа № 1")
     for n in range(15):
-        store.ensure_class(school, f"{n % 11 + 1}А")
-        store.add_person(school, f"Ученик {sys.argv[2]}-{n}", "pupil", class_name=f"{n % 11 + 1}Б")
+        ensure_class(store, school, f"{n % 11 + 1}А")
+        add_person(store, school, f"Ученик {sys.argv[2]}-{n}", "pupil", class_name=f"{n % 11 + 1}Б")
     print("OK", flush=True)
 """)
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
 from sferum_onboard.tracking.store import SCHEMA_REVISION, NewEvent, Store
-from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixtures)
+from tests.storekit import TRACKING_PROJECT, add_person, store_url  # noqa: F401 (fixtures)
 
 PROJECT = ["--project", str(TRACKING_PROJECT)]
 
@@ -22,10 +22,10 @@ def school_db(store_url, monkeypatch):
     monkeypatch.setenv("COLUMNS", "140")
     with Store.open(store_url) as store:
         school = store.get_or_create_school("Школа № 1")
-        ivan = store.add_person(school, "Иванов Иван Сергеевич", "pupil", class_name="7А")
-        alena = store.add_person(school, "Иванова Алёна", "pupil", class_name="2Б")
-        store.add_person(school, "Иванова Мария Петровна", "parent", children=[ivan.id, alena.id])
-        store.add_person(school, "Петров Пётр", "teacher", led_classes=["7А"])
+        ivan = add_person(store, school, "Иванов Иван Сергеевич", "pupil", class_name="7А")
+        alena = add_person(store, school, "Иванова Алёна", "pupil", class_name="2Б")
+        add_person(store, school, "Иванова Мария Петровна", "parent", children=[ivan.id, alena.id])
+        add_person(store, school, "Петров Пётр", "teacher", led_classes=["7А"])
     return store_url
 
 
@@ -196,7 +196,7 @@ def test_the_default_store_is_used_without_db(private_home, monkeypatch):
     monkeypatch.setenv("SFERUM_ONBOARD_USER", "Завуч")
     with Store.open() as store:
         school = store.get_or_create_school("Школа")
-        store.add_person(school, "Орлов Илья", "pupil", class_name="9А")
+        add_person(store, school, "Орлов Илья", "pupil", class_name="9А")
     assert run("mark", *PROJECT, "Орлов", "install-max").exit_code == 0
     assert len(events_of(str(private_home / "sferum-onboard.sqlite"))) == 1
 

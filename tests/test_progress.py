@@ -12,7 +12,7 @@ from sferum_onboard.tracking.model import Event, Person
 from sferum_onboard.tracking.fold import fold_events, fold_school_events
 from sferum_onboard.tracking.progress import aggregate_progress, next_steps, person_status
 from sferum_onboard.tracking.store import NewEvent
-from tests.storekit import catalog, store, store_url  # noqa: F401 (fixtures)
+from tests.storekit import add_person, catalog, store, store_url  # noqa: F401 (fixtures)
 
 DAY = dt.datetime(2026, 9, 10, 12, 0)
 _ids = itertools.count(1)
@@ -125,14 +125,14 @@ _schools = itertools.count(1)
 def build_school(store):
     """Six people of every kind in a new school of the shared test store."""
     school = store.get_or_create_school(f"Школа {next(_schools)}")
-    older = store.add_person(school, "Ученик Старший", "pupil", class_name="7А")
-    younger = store.add_person(school, "Ученик Младший", "pupil", class_name="2Б")
-    gone = store.add_person(school, "Ученик Выбывший", "pupil", class_name="5В")
+    older = add_person(store, school, "Ученик Старший", "pupil", class_name="7А")
+    younger = add_person(store, school, "Ученик Младший", "pupil", class_name="2Б")
+    gone = add_person(store, school, "Ученик Выбывший", "pupil", class_name="5В")
     people = [
         older, younger, gone,
-        store.add_person(school, "Родитель Двоих", "parent", children=[older.id, younger.id, gone.id]),
-        store.add_person(school, "Учитель Классный", "teacher", led_classes=["7А"]),
-        store.add_person(school, "Администратор", "administrator"),
+        add_person(store, school, "Родитель Двоих", "parent", children=[older.id, younger.id, gone.id]),
+        add_person(store, school, "Учитель Классный", "teacher", led_classes=["7А"]),
+        add_person(store, school, "Администратор", "administrator"),
     ]
     with store.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE people SET active = false WHERE id = {gone.id}")

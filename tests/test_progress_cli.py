@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sferum_onboard.cli import cli
 from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking.store import NewEvent, Store
-from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixtures)
+from tests.storekit import TRACKING_PROJECT, add_person, store_url  # noqa: F401 (fixtures)
 
 PROJECT = ["--project", str(TRACKING_PROJECT)]
 
@@ -20,10 +20,10 @@ def school_db(store_url, monkeypatch):
     monkeypatch.setenv("COLUMNS", "140")
     with Store.open(store_url) as store:
         school = store.get_or_create_school("Школа № 1")
-        pupils = [store.add_person(school, f"Ученик {n}", "pupil", class_name="7А") for n in range(4)]
-        young = store.add_person(school, "Ученица Младшая", "pupil", class_name="2Б")
-        mother = store.add_person(school, "Мама Двоих", "parent", children=[pupils[0].id, young.id])
-        leader = store.add_person(school, "Петров Пётр", "teacher", led_classes=["7А"])
+        pupils = [add_person(store, school, f"Ученик {n}", "pupil", class_name="7А") for n in range(4)]
+        young = add_person(store, school, "Ученица Младшая", "pupil", class_name="2Б")
+        mother = add_person(store, school, "Мама Двоих", "parent", children=[pupils[0].id, young.id])
+        leader = add_person(store, school, "Петров Пётр", "teacher", led_classes=["7А"])
         store.append_events([
             NewEvent(school.id, pupils[0].id, "install-max"), NewEvent(school.id, pupils[1].id, "install-max"),
             NewEvent(school.id, pupils[2].id, "install-max"), NewEvent(school.id, mother.id, "install-max"),

@@ -15,7 +15,7 @@ from sferum_onboard.cli import cli
 from sferum_onboard.outputs.sheet import parse_mark
 from sferum_onboard.tracking.store import NewEvent, Store
 from tests.rosterfiles import garbage, truncated_xlsx
-from tests.storekit import TRACKING_PROJECT, store_url  # noqa: F401 (fixture)
+from tests.storekit import TRACKING_PROJECT, add_person, store_url  # noqa: F401 (fixture)
 
 SCHOOL = "Школа для тестов учёта"
 AT = dt.datetime(2026, 9, 10, 18, 0)
@@ -35,10 +35,10 @@ def people(db):
     """A class 7А with two pupils (one named like a formula) and a parent, and one tick recorded."""
     with Store.open(db) as store:
         school = store.get_or_create_school(SCHOOL)
-        ivan = store.add_person(school, "Иванов Иван", "pupil", class_name="7А")
-        evil = store.add_person(school, '=HYPERLINK("http://x","y") Пётр', "pupil", class_name="7А")
-        mother = store.add_person(school, "Иванова Анна", "parent", children=[ivan.id])
-        store.add_person(school, "Сидоров Олег", "pupil", class_name="7Б")
+        ivan = add_person(store, school, "Иванов Иван", "pupil", class_name="7А")
+        evil = add_person(store, school, '=HYPERLINK("http://x","y") Пётр', "pupil", class_name="7А")
+        mother = add_person(store, school, "Иванова Анна", "parent", children=[ivan.id])
+        add_person(store, school, "Сидоров Олег", "pupil", class_name="7Б")
         store.append_events([NewEvent(school.id, ivan.id, "install-max", at=AT)])
     return {"ivan": ivan.id, "evil": evil.id, "mother": mother.id}
 
@@ -230,7 +230,7 @@ def test_export_refuses_to_overwrite_and_an_unknown_class(db, people, tmp_path):
 def test_round_trip_on_postgres(store_url, tmp_path):
     with Store.open(store_url) as store:
         school = store.get_or_create_school(SCHOOL)
-        pupil = store.add_person(school, "Иванов Иван", "pupil", class_name="7А")
+        pupil = add_person(store, school, "Иванов Иван", "pupil", class_name="7А")
     out = tmp_path / "7А.xlsx"
     assert run("sheet", "export", "--class", "7А", "-o", out, db=store_url).exit_code == 0
     fill(out, "Ученики", 4, 4, "+")

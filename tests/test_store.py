@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, StoreError
 from sferum_onboard.tracking import paths
 from sferum_onboard.tracking.store import SCHEMA_REVISION, NewEvent, Store, metadata
-from tests.storekit import catalog, store, store_url  # noqa: F401 (fixtures)
+from tests.storekit import add_person, catalog, ensure_class, link_household, set_class_leader, store, store_url  # noqa: F401 (fixtures)
 
 
 def test_default_store_is_a_private_file_in_the_data_folder(private_home):
@@ -129,25 +129,25 @@ def test_an_empty_store_says_how_to_fill_it(store):
 def test_class_names_are_normalised(store):
     school = store.get_or_create_school("Школа")
     for spelling in ("7а", "7 А", "7-А", "7A"):
-        assert store.ensure_class(school, spelling).name == "7А"
+        assert ensure_class(store, school, spelling).name == "7А"
     assert [c.name for c in store.classes(school)] == ["7А"]
     assert store.get_class(school, "7a").grade == 7
     with pytest.raises(NotFoundError, match="класс «8Б» не найден; есть классы: 7А"):
         store.get_class(school, "8Б")
     with pytest.raises(DataError, match="не название класса"):
-        store.ensure_class(school, "седьмой")
+        ensure_class(store, school, "седьмой")
 
 
 def test_class_leader_and_invite_link(store):
     school = store.get_or_create_school("Школа")
-    teacher = store.add_person(school, "Петров Пётр Петрович", "teacher")
-    pupil = store.add_person(school, "Сидоров Иван", "pupil", class_name="5б")
-    updated = store.set_class_leader(school, "5Б", teacher.id)
+    teacher = add_person(store, school, "Петров Пётр Петрович", "teacher")
+    pupil = add_person(store, school, "Сидоров Иван", "pupil", class_name="5б")
+    updated = set_class_leader(store, school, "5Б", teacher.id)
     assert updated.leader_id == teacher.id
     assert store.person(teacher.id).led_classes == ("5Б",)
     assert store.person(teacher.id).class_leader
     with pytest.raises(DataError, match="не учитель этой школы"):
-        store.set_class_leader(school, "5Б", pupil.id)
+        set_class_leader(store, school, "5Б", pupil.id)
     link = "https://max.ru/join/abc"
     assert store.set_invite_link(school, "5б", link).invite_link == link
     assert store.get_class(school, "5Б").invite_link == link
@@ -155,12 +155,12 @@ def test_class_leader_and_invite_link(store):
 
 def test_people_with_flags_subjects_and_households(store):
     school = store.get_or_create_school("Школа")
-    son = store.add_person(school, "Иванов Пётр", "pupil", class_name="7А")
-    daughter = store.add_person(school, "Иванова Алёна", "pupil", class_name="2Б")
-    mother = store.add_person(school, "Иванова Мария Петровна", "parent", children=[son.id])
-    store.link_household(mother.id, daughter.id)
-    store.link_household(mother.id, daughter.id)
-    psychologist = store.add_person(
+    son = add_person(store, school, "Иванов Пётр", "pupil", class_name="7А")
+    daughter = add_person(store, school, "Иванова Алёна", "pupil", class_name="2Б")
+    mother = add_person(store, school, "Иванова Мария Петровна", "parent", children=[son.id])
+    link_household(store, mother.id, daughter.id)
+    link_household(store, mother.id, daughter.id)
+    psychologist = add_person(store, 
         school, "Кузнецова Ольга", "teacher", specialist=True, position="педагог-психолог",
         subjects=["психология"], classes_taught=["7а", "2б"], led_classes=["7А"], contact="+7 900 000-00-00")
     assert store.person(mother.id).children == (son.id, daughter.id)
@@ -178,8 +178,8 @@ def test_people_with_flags_subjects_and_households(store):
 
 def test_people_are_found_by_id_or_by_name_with_yo_and_case_folded(store):
     school = store.get_or_create_school("Школа")
-    alena = store.add_person(school, "Фёдорова Алёна Сергеевна", "pupil", class_name="7А")
-    store.add_person(school, "Фёдоров Сергей", "parent", children=[alena.id])
+    alena = add_person(store, school, "Фёдорова Алёна Сергеевна", "pupil", class_name="7А")
+    add_person(store, school, "Фёдоров Сергей", "parent", children=[alena.id])
     assert store.resolve_person(school, "федорова алена сергеевна") == alena
     assert store.resolve_person(school, "ФЕДОРОВА  А") == alena
     assert store.resolve_person(school, f"#{alena.id}") == alena
@@ -198,7 +198,7 @@ def test_people_are_found_by_id_or_by_name_with_yo_and_case_folded(store):
 
 def test_inactive_people_are_found_only_when_nobody_active_matches(store):
     school = store.get_or_create_school("Школа")
-    store.add_person(school, "Орлов Илья", "pupil", class_name="9А")
+    add_person(store, school, "Орлов Илья", "pupil", class_name="9А")
     with store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE people SET active = false"))
     found = store.resolve_person(school, "Орлов Илья")
@@ -209,7 +209,7 @@ def test_inactive_people_are_found_only_when_nobody_active_matches(store):
 
 def test_events_are_appended_and_never_rewritten(store):
     school = store.get_or_create_school("Школа")
-    person = store.add_person(school, "Иванов Пётр", "pupil", class_name="7А")
+    person = add_person(store, school, "Иванов Пётр", "pupil", class_name="7А")
     first = store.append_events([NewEvent(school.id, person.id, "install-max", recorded_by="Петрова")])
     second = store.append_events([NewEvent(school.id, person.id, "install-max", "undone", source="sheet")])
     assert [e.id for e in store.events(school)] == [first[0].id, second[0].id]
@@ -225,7 +225,7 @@ def test_events_are_appended_and_never_rewritten(store):
 def test_an_event_for_a_person_of_another_school_is_refused(store):
     one = store.get_or_create_school("Школа 1")
     two = store.get_or_create_school("Школа 2")
-    person = store.add_person(one, "Иванов Пётр", "pupil", class_name="7А")
+    person = add_person(store, one, "Иванов Пётр", "pupil", class_name="7А")
     with pytest.raises(DataError, match=f"участник #{person.id} не найден в этой школе"):
         store.append_events([NewEvent(two.id, person.id, "install-max")])
     assert store.events() == []
@@ -233,7 +233,7 @@ def test_an_event_for_a_person_of_another_school_is_refused(store):
 
 def test_the_state_cache_can_be_rebuilt_from_the_log(store):
     school = store.get_or_create_school("Школа")
-    person = store.add_person(school, "Иванов Пётр", "pupil", class_name="7А")
+    person = add_person(store, school, "Иванов Пётр", "pupil", class_name="7А")
     store.append_events([NewEvent(school.id, person.id, "install-max"), NewEvent(school.id, person.id, "login-max")])
     before = store.current_states(school)
     assert store.rebuild_step_state() == 2
@@ -243,7 +243,7 @@ def test_the_state_cache_can_be_rebuilt_from_the_log(store):
 def test_backup_copies_a_live_sqlite_store(tmp_path):
     with Store.open(tmp_path / "s.sqlite") as opened:
         school = opened.get_or_create_school("Школа")
-        opened.add_person(school, "Иванов Пётр", "pupil", class_name="7А")
+        add_person(opened, school, "Иванов Пётр", "pupil", class_name="7А")
         copy = opened.backup(tmp_path / "copies" / "backup.sqlite")
     assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
     with sqlite3.connect(copy) as conn:
@@ -274,4 +274,4 @@ def test_an_older_store_is_migrated_on_open_and_keeps_its_data(store_url):
     with Store.open(store_url) as opened:
         assert opened.revision() == SCHEMA_REVISION
         assert [s.name for s in opened.schools()] == ["Старая школа"]
-        opened.add_person(opened.school(), "Иванов Пётр", "pupil", class_name="7А")
+        add_person(opened, opened.school(), "Иванов Пётр", "pupil", class_name="7А")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from sferum_onboard.errors import DataError
 from sferum_onboard.tracking.roster import read_roster
-from tests.storekit import parent, pupil, roster, staff, store, store_url  # noqa: F401 (fixtures)
+from tests.storekit import add_person, parent, pupil, roster, staff, store, store_url  # noqa: F401 (fixtures)
 
 
 def snapshot(store) -> dict:
@@ -205,7 +205,7 @@ def test_progress_callback_sees_every_person(store, school):
 
 def test_a_plan_made_before_someone_else_changed_the_school_is_replanned(store, school):
     plan = store.plan_import(school, roster("pupils", pupil(2, "Иванов Пётр", "7А")))
-    store.add_person(school, "Иванов Пётр", "pupil", class_name="7А")  # another process got there first
+    add_person(store, school, "Иванов Пётр", "pupil", class_name="7А")  # another process got there first
     applied = store.apply_import(plan)
     assert counts(applied) == {"unchanged": 1}
     assert len(store.people(school)) == 1

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sferum_onboard.dates import now
-from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError
+from sferum_onboard.errors import AmbiguousError, NotFoundError
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.membership import class_sort_key, classes_of, has_role
 from sferum_onboard.tracking.model import Person, School
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.store.bulk import bulk_insert, chunks, insert_with_ids
-from sferum_onboard.tracking.store.schools import ensure_classes, lock_school, school_id_of, touch
+from sferum_onboard.tracking.store.schools import ensure_classes, school_id_of, touch
 from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, households, people, teaching
 from sferum_onboard.wording import role_title
 
@@ -146,49 +146,6 @@ class PeopleMixin:
                 people.join(classes, classes.c.id == people.c.class_id)).where(
                 people.c.id.in_(list(person.children)))).scalars().all()
         return describe_person(person, found)
-
-    def add_person(
-        self,
-        school: School | int,
-        full_name: str,
-        role: str,
-        *,
-        class_name: str | None = None,
-        class_leader: bool = False,
-        specialist: bool = False,
-        position: str | None = None,
-        subjects: Iterable[str] = (),
-        classes_taught: Iterable[str] = (),
-        led_classes: Iterable[str] = (),
-        children: Iterable[int] = (),
-        contact: str | None = None,
-    ) -> Person:
-        """Add one person (rosters go through `plan_import`); classes are created as needed."""
-        sid = school_id_of(school)
-        wanted = Person(
-            id=0, school_id=sid, full_name=" ".join(full_name.split()), role=role,
-            class_name=normalise_class(class_name) if class_name else None,
-            class_leader=bool(class_leader or tuple(led_classes)), specialist=specialist, position=position,
-            subjects=tuple(subjects), classes_taught=tuple(normalise_class(c) or c for c in classes_taught),
-            led_classes=tuple(normalise_class(c) or c for c in led_classes), children=tuple(children),
-            contact=contact,
-        )
-        if role not in ROLE_ORDER:
-            raise DataError(TRACKING["role-invalid"].format(role=role, known=", ".join(ROLE_ORDER)))
-        with self._write() as conn:
-            lock_school(conn, sid)
-            person_id = insert_people(conn, sid, [wanted])[0]
-        return self.person(person_id)
-
-    def link_household(self, parent_id: int, pupil_id: int) -> None:
-        """Link a parent to a pupil (a household); linking twice changes nothing."""
-        with self._write() as conn:
-            school_id = conn.execute(sa.select(people.c.school_id).where(people.c.id == parent_id)).scalar()
-            if school_id is None:
-                raise NotFoundError(TRACKING["person-id-unknown"].format(id=parent_id))
-            lock_school(conn, school_id)
-            link_households(conn, [(parent_id, pupil_id)])
-            touch(conn, school_id)
 
 
 def role_clause(role: str | None) -> list:

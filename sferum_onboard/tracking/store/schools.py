@@ -15,7 +15,7 @@ from sferum_onboard.tracking.membership import class_sort_key
 from sferum_onboard.tracking.model import School, SchoolClass
 from sferum_onboard.tracking.names import fold_name
 from sferum_onboard.tracking.store.bulk import insert_with_ids
-from sferum_onboard.tracking.store.tables import classes, people, schools
+from sferum_onboard.tracking.store.tables import classes, schools
 
 SCHOOL_LOCKS = 5_318  # pg_advisory_xact_lock(space, school id): one writer of a school's people at a time
 
@@ -70,31 +70,6 @@ class SchoolsMixin:
                 return item
         raise NotFoundError(TRACKING["class-unknown"].format(
             name=name, known=", ".join(c.name for c in known) or "—"))
-
-    def ensure_class(self, school: School | int, name: str) -> SchoolClass:
-        """The class, created when missing; the name must be a class name («7А»)."""
-        canonical = normalise_class(name)
-        if canonical is None:
-            raise DataError(TRACKING["class-invalid"].format(name=name))
-        with self._write() as conn:
-            lock_school(conn, school_id_of(school))
-            class_id = ensure_classes(conn, school_id_of(school), [canonical])[canonical]
-        return self._class_by_id(class_id)
-
-    def set_class_leader(self, school: School | int, class_name: str, person_id: int | None) -> SchoolClass:
-        """Make a teacher the class leader of a class (None: nobody)."""
-        item = self.get_class(school, class_name)
-        with self._write() as conn:
-            lock_school(conn, item.school_id)
-            if person_id is not None:
-                role = conn.execute(sa.select(people.c.role).where(
-                    people.c.id == person_id, people.c.school_id == item.school_id)).scalar()
-                if role != "teacher":
-                    raise DataError(TRACKING["leader-not-teacher"].format(id=person_id))
-                conn.execute(people.update().where(people.c.id == person_id).values(class_leader=True, updated_at=now()))
-            conn.execute(classes.update().where(classes.c.id == item.id).values(leader_id=person_id))
-            touch(conn, item.school_id)
-        return self._class_by_id(item.id)
 
     def set_invite_link(self, school: School | int, class_name: str, url: str | None) -> SchoolClass:
         """Store (or clear, with None) the class's invitation link; it stays in the store only."""
