@@ -78,9 +78,11 @@ def reports_errors(func):
             click.echo(_problem_summary(len(error.problems)), err=True)
             sys.exit(1)
         except SferumError as error:
-            click.echo(f"Ошибка: {error}", err=True)
-            for problem in getattr(error, "problems", []):
-                click.echo(f"  {problem}", err=True)
+            from sferum_onboard.views.people import detail_lines, error_text
+
+            click.echo(f"Ошибка: {error_text(error)}", err=True)
+            for line in detail_lines(error):
+                click.echo(f"  {line}", err=True)
             sys.exit(1)
         except OSError as error:  # the disk, not the program: a full disk, a read-only folder
             click.echo(f"Ошибка: {os_error(error)}", err=True)
@@ -396,6 +398,7 @@ def _record_marks(args, action, at, note, by, source, project, db, school_name) 
     from sferum_onboard.dates import parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import marking
+    from sferum_onboard.views.marks import outcome_lines
 
     catalog = _catalog(project)
     moment = parse_at(at)
@@ -408,7 +411,7 @@ def _record_marks(args, action, at, note, by, source, project, db, school_name) 
             source=source, note=note, force=bool(at or note))
     if old_id:
         click.echo(VIEW["step-renamed"].format(old=old_id, new=outcomes[0].step_id))
-    for line in marking.outcome_lines(outcomes, catalog, action):
+    for line in outcome_lines(outcomes, catalog, action, school):
         click.echo(line)
 
 
@@ -467,6 +470,7 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
     from sferum_onboard.tracking import render
     from sferum_onboard.tracking.fold import fold_events
     from sferum_onboard.tracking.progress import person_status
+    from sferum_onboard.views.people import describe_person
 
     catalog = _catalog(project)
     with open_store(db) as store:
@@ -478,7 +482,7 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
         else:
             subject = store.resolve_person(school, person)
             states = fold_events(store.events(school, person_ids=[subject.id]), catalog)
-            title = store.describe(subject)
+            title = describe_person(store.candidates([subject])[0])
     lines, others = person_status(catalog, subject, states)
     if fmt == "json":
         click.echo(json.dumps(render.status_dict(subject, school.name, lines, others, _guide_base(catalog)),

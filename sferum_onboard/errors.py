@@ -2,11 +2,14 @@
 
 Every message a user sees is Russian and comes from `messages.py`; the CLI
 turns these exceptions into a message and an exit code, never a traceback.
+Errors carry what they are about (candidate people, rows with problems),
+and the CLI's views (`sferum_onboard/views/`) write that out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 
 @dataclass(frozen=True, order=True)
@@ -69,8 +72,26 @@ class StoreError(SferumError):
 
 
 class NotFoundError(SferumError):
-    """A person, class, step or school named by the user does not exist."""
+    """A person, class, step or school named by the user does not exist; `close` holds what the
+    user may have meant (for the CLI to offer)."""
+
+    def __init__(self, message: str, close: Sequence = ()):
+        self.close = tuple(close)
+        super().__init__(message)
 
 
 class AmbiguousError(SferumError):
-    """A name matches more than one person or thing."""
+    """A name matches more than one person or thing; `candidates` holds them (for the CLI to list)."""
+
+    def __init__(self, message: str, candidates: Sequence = ()):
+        self.candidates = tuple(candidates)
+        super().__init__(message)
+
+
+class StepNotForPersonError(DataError):
+    """A step is in none of the checklists of the person it was marked for; `who` is that person."""
+
+    def __init__(self, message: str, step_id: str, who):
+        self.step_id = step_id
+        self.who = who
+        super().__init__(message)

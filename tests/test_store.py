@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, StoreError
 from sferum_onboard.tracking import paths
 from sferum_onboard.tracking.store import SCHEMA_REVISION, NewEvent, Store, metadata
+from sferum_onboard.views.people import describe_person, detail_lines
 from tests.storekit import add_person, catalog, ensure_class, link_household, set_class_leader, store, store_url  # noqa: F401 (fixtures)
 
 
@@ -116,7 +117,7 @@ def test_schools_are_created_once_and_found_by_folded_name(store):
     assert store.school("ШКОЛА № 2") == second
     with pytest.raises(AmbiguousError) as error:
         store.school()
-    assert error.value.problems == ["«Школа № 1»", "«Школа № 2»"]
+    assert detail_lines(error.value) == ["«Школа № 1»", "«Школа № 2»"]
     with pytest.raises(NotFoundError, match="школа «Гимназия» не найдена; в базе есть: «Школа № 1», «Школа № 2»"):
         store.school("Гимназия")
 
@@ -173,7 +174,7 @@ def test_people_with_flags_subjects_and_households(store):
     assert [p.full_name for p in in_7a] == ["Кузнецова Ольга", "Иванов Пётр", "Иванова Мария Петровна"]
     assert [p.full_name for p in store.people(school, role="specialist")] == ["Кузнецова Ольга"]
     assert [p.full_name for p in store.people(school, role="parent", class_name="2Б")] == ["Иванова Мария Петровна"]
-    assert store.describe(store.person(mother.id)) == "#3 Иванова Мария Петровна, родитель (2Б, 7А)"
+    assert describe_person(store.candidates([store.person(mother.id)])[0]) == "#3 Иванова Мария Петровна, родитель (2Б, 7А)"
 
 
 def test_people_are_found_by_id_or_by_name_with_yo_and_case_folded(store):
@@ -187,11 +188,11 @@ def test_people_are_found_by_id_or_by_name_with_yo_and_case_folded(store):
     with pytest.raises(AmbiguousError) as error:
         store.resolve_person(school, "Фёдоров")
     assert str(error.value) == "«Фёдоров» подходит нескольким участникам (2); уточните ФИО или укажите номер (#12):"
-    assert error.value.problems == ["#1 Фёдорова Алёна Сергеевна, ученик (7А)", "#2 Фёдоров Сергей, родитель (7А)"]
+    assert detail_lines(error.value) == ["#1 Фёдорова Алёна Сергеевна, ученик (7А)", "#2 Фёдоров Сергей, родитель (7А)"]
     with pytest.raises(NotFoundError) as error:
         store.resolve_person(school, "Федорава Алена")
     assert str(error.value) == "участник «Федорава Алена» не найден"
-    assert error.value.problems[0] == "может быть, #1 Фёдорова Алёна Сергеевна, ученик (7А)?"
+    assert detail_lines(error.value)[0] == "может быть, #1 Фёдорова Алёна Сергеевна, ученик (7А)?"
     with pytest.raises(NotFoundError, match="участник «999» не найден"):
         store.resolve_person(school, "999")
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sferum_onboard.dates import moment_text
-from sferum_onboard.errors import DataError, NotFoundError
+from sferum_onboard.errors import DataError, NotFoundError, StepNotForPersonError
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, School
 from sferum_onboard.tracking.fold import fold_events
-from sferum_onboard.tracking.model import StepState
 from sferum_onboard.tracking.membership import profile_of
+from sferum_onboard.tracking.model import UNDONE, Candidate, Person, School, StepState
 from sferum_onboard.tracking.store import NewEvent, Store
+
 
 def extra_steps(catalog, person: Person) -> tuple[str, ...]:
     """Steps of the person's extra checklists (migration and the like): markable, not counted."""
@@ -62,7 +61,7 @@ class MarkOutcome:
     """What happened for one person (None: the school)."""
 
     person: Person | None
-    who: str  # how the person (or the school) is named in messages
+    who: Candidate | None  # the person with their classes, to name them (None: the school)
     step_id: str
     recorded: bool  # an event was appended
     before: StepState | None  # the state before
@@ -99,8 +98,9 @@ def record(
         for person in subjects:
             allowed = {s.id for s in profile_of(person).steps(catalog)} | set(extra_steps(catalog, person))
             if step_id not in allowed:
-                raise DataError(VIEW["step-not-for-person"].format(
-                    step=step_id, who=store.describe(person)))
+                raise StepNotForPersonError(
+                    VIEW["step-not-for-person"].format(step=step_id, who=f"#{person.id} {person.full_name}"),
+                    step_id, store.candidates([person])[0])
     before = _states(store, catalog, school, subjects, step_id)
     to_write: list[NewEvent] = []
     for person in subjects:
@@ -112,14 +112,14 @@ def record(
     written = store.append_events(to_write) if to_write else []
     after = _states(store, catalog, school, subjects, step_id)
     by_subject = {e.person_id: e for e in written}
+    named = dict(zip(subjects, store.candidates(subjects))) if not school_level else {None: None}
     outcomes = []
     for person in subjects:
         key = person.id if person else None
         event = by_subject.get(key)
         state_after = after.get(key)
-        who = store.describe(person) if person else VIEW["school-title"].format(school=school.name)
         outcomes.append(MarkOutcome(
-            person, who, step_id, event is not None, before.get(key), state_after,
+            person, named[person], step_id, event is not None, before.get(key), state_after,
             effective=event is None or (state_after is not None and state_after.event_id == event.id),
         ))
     return outcomes, old_id
@@ -138,30 +138,3 @@ def _states(store: Store, catalog, school: School, subjects, step_id: str) -> di
     ids = [p.id for p in subjects]
     folded = fold_events(store.events(school, person_ids=ids), catalog)
     return {pid: state for (pid, sid), state in folded.items() if sid == step_id}
-
-
-def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str) -> list[str]:
-    """Russian lines for the terminal: what was recorded, skipped, or overridden by a later event."""
-    lines = []
-    for outcome in outcomes:
-        step = catalog.steps.get(outcome.step_id) or catalog.org_steps[outcome.step_id]
-        who = outcome.who
-        when = _when(outcome.after if outcome.recorded else outcome.before)
-        if not outcome.recorded:
-            key = "already-unmarked" if action == UNDONE else "already-marked"
-            lines.append(VIEW[key].format(who=who, step=step.title, when=when))
-            continue
-        key = {DONE: "marked", UNDONE: "unmarked", NOT_APPLICABLE: "marked-na"}[action]
-        lines.append(VIEW[key].format(who=who, step=step.title, when=when))
-        if not outcome.effective and outcome.after is not None:
-            lines.append(VIEW["not-effective"].format(
-                when=_when(outcome.after), state=VIEW["states"][outcome.after.action]))
-    return lines
-
-
-def _when(state: StepState | None) -> str:
-    if state is None:
-        return ""
-    text = moment_text(state.at)
-    return f"{text}, {state.recorded_by}" if state.recorded_by else text
-

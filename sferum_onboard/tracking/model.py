@@ -67,6 +67,13 @@ class Event:
     note: str | None = None
 
 
+class Candidate(NamedTuple):
+    """A person as a name may refer to them: enough to tell namesakes apart."""
+
+    person: Person
+    classes: tuple[str, ...]  # the classes they count in (a parent's through any child, active or not)
+
+
 class StepState(NamedTuple):
     """Where one person (or the school: person_id None) stands on one step: its deciding event.
 

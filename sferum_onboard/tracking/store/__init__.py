@@ -31,13 +31,13 @@ from __future__ import annotations
 from sferum_onboard.tracking.store.engine import SCHEMA_REVISION, StoreEngine
 from sferum_onboard.tracking.store.events import EventsMixin, NewEvent
 from sferum_onboard.tracking.store.imports import ImportsMixin
-from sferum_onboard.tracking.store.people import PeopleMixin, describe_person
+from sferum_onboard.tracking.store.people import PeopleMixin
 from sferum_onboard.tracking.store.progress import ProgressMixin
 from sferum_onboard.tracking.store.schools import SchoolsMixin
 from sferum_onboard.tracking.store.states import StatesMixin
 from sferum_onboard.tracking.store.tables import metadata
 
-__all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION", "describe_person"]
+__all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION"]
 
 
 class Store(StoreEngine, SchoolsMixin, PeopleMixin, ImportsMixin, EventsMixin, StatesMixin, ProgressMixin):

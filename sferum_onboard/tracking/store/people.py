@@ -13,27 +13,11 @@ from sferum_onboard.errors import AmbiguousError, NotFoundError
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.membership import class_sort_key, classes_of, has_role
-from sferum_onboard.tracking.model import Person, School
+from sferum_onboard.tracking.model import Candidate, Person, School
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.store.bulk import bulk_insert, chunks, insert_with_ids
 from sferum_onboard.tracking.store.schools import ensure_classes, school_id_of, touch
 from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, households, people, teaching
-from sferum_onboard.wording import role_title
-
-
-def describe_person(person: Person, child_classes: Iterable[str] = ()) -> str:
-    """«#12 Иванова Мария Петровна, родитель (7А, 5Б)»: enough to tell namesakes apart.
-
-    A parent's classes are their children's: pass them as `child_classes`
-    (`Store.describe` does).
-    """
-    role = role_title("class_leader" if person.role == "teacher" and person.class_leader else person.role)
-    where = [person.class_name] if person.class_name else list(person.led_classes)
-    if person.role == "parent":
-        where = sorted(set(child_classes), key=class_sort_key)
-    extra = f" ({', '.join(where)})" if where else ""
-    inactive = TRACKING["inactive-mark"] if not person.active else ""
-    return f"#{person.id} {person.full_name}, {role}{extra}{inactive}"
 
 
 class PeopleMixin:
@@ -108,20 +92,19 @@ class PeopleMixin:
         return active or found
 
     def resolve_person(self, school: School | int, query: str) -> Person:
-        """The one person `query` names; NotFoundError (with close names) or AmbiguousError (with candidates)."""
+        """The one person `query` names; NotFoundError (with close names) or AmbiguousError (with the
+        first 20 candidates)."""
         found = self.find_people(school, query)
         if len(found) == 1:
             return found[0]
         if found:
-            error = AmbiguousError(TRACKING["person-ambiguous"].format(query=query, n=len(found)))
-            error.problems = [self.describe(p) for p in found[:20]]
-            error.candidates = found
-            raise error
-        error = NotFoundError(TRACKING["person-unknown"].format(query=query))
-        error.problems = self._close_names(school, query)
-        raise error
+            raise AmbiguousError(TRACKING["person-ambiguous"].format(query=query, n=len(found)),
+                                 candidates=self.candidates(found[:20]))
+        raise NotFoundError(TRACKING["person-unknown"].format(query=query),
+                            close=self.candidates(self._close_people(school, query)))
 
-    def _close_names(self, school: School | int, query: str) -> list[str]:
+    def _close_people(self, school: School | int, query: str) -> list[Person]:
+        """Up to three active people whose names are close to `query` (a typo, a missed letter)."""
         from rapidfuzz import fuzz, process, utils
 
         with self._read() as conn:
@@ -135,17 +118,20 @@ class PeopleMixin:
         ids = [key for _, _, key in best]
         with self._read() as conn:
             by_id = {p.id: p for p in load_people(conn, school_id_of(school), ids=ids)}
-        return [TRACKING["maybe"].format(who=self.describe(by_id[i])) for i in ids if i in by_id]
+        return [by_id[i] for i in ids if i in by_id]
 
-    def describe(self, person: Person) -> str:
-        """`describe_person` with a parent's classes looked up from their children."""
-        if person.role != "parent" or not person.children:
-            return describe_person(person)
-        with self._read() as conn:
-            found = conn.execute(sa.select(classes.c.name).select_from(
-                people.join(classes, classes.c.id == people.c.class_id)).where(
-                people.c.id.in_(list(person.children)))).scalars().all()
-        return describe_person(person, found)
+    def candidates(self, found: Iterable[Person]) -> list[Candidate]:
+        """These people with the classes they count in, a parent's through any of their children."""
+        found = list(found)
+        children = sorted({child for p in found if p.role == "parent" for child in p.children})
+        pupil_classes: dict[int, str] = {}
+        if children:
+            with self._read() as conn:
+                for chunk in chunks(children):
+                    pupil_classes.update(conn.execute(sa.select(people.c.id, classes.c.name).select_from(
+                        people.join(classes, classes.c.id == people.c.class_id)).where(
+                        people.c.id.in_(chunk))).all())
+        return [Candidate(p, classes_of(p, pupil_classes)) for p in found]
 
 
 def role_clause(role: str | None) -> list:

@@ -41,9 +41,7 @@ class SchoolsMixin:
         if not found:
             raise NotFoundError(TRACKING["store-empty"])
         if len(found) > 1:
-            error = AmbiguousError(TRACKING["school-choose"].format(n=len(found)))
-            error.problems = [f"«{s.name}»" for s in found]
-            raise error
+            raise AmbiguousError(TRACKING["school-choose"].format(n=len(found)), candidates=found)
         return found[0]
 
     def get_or_create_school(self, name: str) -> School:
