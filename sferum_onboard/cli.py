@@ -467,10 +467,10 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
     Пример: sferum-onboard status "Иванова Мария"
     """
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
-    from sferum_onboard.tracking import render
     from sferum_onboard.tracking.fold import fold_events
     from sferum_onboard.tracking.progress import person_status
     from sferum_onboard.views.people import describe_person
+    from sferum_onboard.views.status import status_dict, status_table
 
     catalog = _catalog(project)
     with open_store(db) as store:
@@ -485,10 +485,10 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
             title = describe_person(store.candidates([subject])[0])
     lines, others = person_status(catalog, subject, states)
     if fmt == "json":
-        click.echo(json.dumps(render.status_dict(subject, school.name, lines, others, _guide_base(catalog)),
+        click.echo(json.dumps(status_dict(subject, school.name, lines, others, _guide_base(catalog)),
                               ensure_ascii=False, indent=2))
         return
-    _console().print(render.status_table(title, lines, others, _guide_base(catalog)))
+    _console().print(status_table(title, lines, others, _guide_base(catalog)))
 
 
 @cli.command()
@@ -513,7 +513,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
     from sferum_onboard.dates import moment_text, parse_at
     from sferum_onboard.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.outputs.spreadsheet import csv_text
-    from sferum_onboard.tracking import render
+    from sferum_onboard.views.progress import progress_rows, progress_view
     from sferum_onboard.wording import role_title, role_title_plural
 
     catalog = _catalog(project)
@@ -530,7 +530,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        click.echo(csv_text(render.progress_rows(result)), nl=False)
+        click.echo(csv_text(progress_rows(result)), nl=False)
         return
     scope = VIEW["scope-class"].format(name=class_name) if class_name else ""
     if role:
@@ -540,7 +540,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
         scope += VIEW["as-of"].format(date=moment_text(moment))
     title = VIEW["progress-title"].format(
         school=school.name, scope=scope, people=plural(result.total.people, "person"))
-    _console().print(render.progress_view(result, title))
+    _console().print(progress_view(result, title))
 
 
 # --- tracking: roster import/list, class sheet, demo school -------------------
@@ -617,14 +617,15 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
     Пример: sferum-onboard roster import 7А.xlsx --dry-run
     """
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
-    from sferum_onboard.tracking import importplan, rosterview
+    from sferum_onboard.tracking import importplan
     from sferum_onboard.tracking.roster import read_roster
+    from sferum_onboard.views.roster import file_line, plan_lines
 
     big = file.is_file() and file.stat().st_size > 512 * 1024
     bar, update = _progress_bar(VIEW["reading"].format(file=file.name))
     with bar:
         roster = read_roster(file, kind, progress=update if big else None)
-    click.echo(rosterview.file_line(roster))
+    click.echo(file_line(roster))
     click.echo(VIEW["read"].format(people=plural(len(roster.people), "person"), rows=roster.rows_read))
     with open_store(db) as store:
         school = _import_school(store, school_name, project, dry_run)
@@ -649,7 +650,7 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
             bar, update = _progress_bar(VIEW["writing"])
             with bar:
                 plan = store.apply_import(plan, skip_invalid=skip_invalid, progress=update if big else None)
-        for line in rosterview.plan_lines(plan, dry_run, names):
+        for line in plan_lines(plan, dry_run, names):
             click.echo(line)
         if dry_run:
             click.echo(VIEW["dry-run"])
@@ -678,7 +679,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
 
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs.spreadsheet import csv_text
-    from sferum_onboard.tracking import rosterview
+    from sferum_onboard.views.roster import csv_rows, person_dict, table_rows
 
     with open_store(db) as store:
         school = store.school(school_name)
@@ -687,10 +688,10 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
         people = store.people(school, role=role, class_name=class_name, active=None if include_inactive else True)
         class_of = {p.id: p.class_name for p in store.people(school, role="pupil", active=None)}
     if fmt == "json":
-        click.echo(json.dumps([rosterview.person_dict(p, class_of) for p in people], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([person_dict(p, class_of) for p in people], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        click.echo(csv_text(rosterview.csv_rows(people, class_of)), nl=False)
+        click.echo(csv_text(csv_rows(people, class_of)), nl=False)
         return
     if not people:
         click.echo(VIEW["list-empty"])
@@ -698,7 +699,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
     table = Table(title=VIEW["list-title"].format(school=school.name, people=plural(len(people), "person")))
     for column in VIEW["list-columns"]:
         table.add_column(column, overflow="fold")
-    for row in rosterview.table_rows(people, class_of):
+    for row in table_rows(people, class_of):
         table.add_row(*row)
     _console().print(table)
 

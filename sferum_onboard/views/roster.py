@@ -1,4 +1,4 @@
-"""What `roster import` and `roster list` print: pure text and rows from a roster, a plan or people."""
+"""What `roster import` and `roster list` print: text and rows from a roster, an import plan or people."""
 
 from __future__ import annotations
 

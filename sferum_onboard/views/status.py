@@ -1,24 +1,16 @@
-"""Terminal tables and machine formats for `status` and `progress` (rich, no Click).
-
-The CLI prints what these functions return; tests read the same dicts and rows.
-"""
+"""What `status` prints: a person's (or the school's) checklist with states, as a table or JSON."""
 
 from __future__ import annotations
 
 from rich.console import Group
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from sferum_onboard.dates import moment_text
 from sferum_onboard.messages import TRACKING_VIEW as VIEW
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person
-from sferum_onboard.tracking.model import StepState
-from sferum_onboard.tracking.progress import GroupProgress, Progress, StatusLine
-from sferum_onboard.wording import plural, role_title_plural
-
-def percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, StepState
+from sferum_onboard.tracking.progress import StatusLine
+from sferum_onboard.wording import plural
 
 
 def state_text(state: StepState | None, is_next: bool = False) -> str:
@@ -26,16 +18,6 @@ def state_text(state: StepState | None, is_next: bool = False) -> str:
         text = VIEW["state-undone"] if state is not None else VIEW["state-todo"]
         return f"{text} {VIEW['state-next']}" if is_next else text
     return VIEW["state-done"] if state.action == DONE else VIEW["state-na"]
-
-
-def _bar(percent: float | None, width: int = 20) -> ProgressBar | Text:
-    if percent is None:
-        return Text("")
-    style = "green" if percent >= 80 else "yellow" if percent >= 40 else "red"
-    return ProgressBar(total=100, completed=percent, width=width, complete_style=style, finished_style=style)
-
-
-# --- status ------------------------------------------------------------------------
 
 
 def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepState, ...],
@@ -102,63 +84,3 @@ def status_dict(person: Person | None, school_name: str, lines, others, guide_ba
         "next": upcoming.step.id if upcoming else None,
         "other_steps": [{"id": s.step_id, "retired": s.retired, **state_dict(s)} for s in others],
     }
-
-
-# --- progress ----------------------------------------------------------------------
-
-
-def progress_view(progress: Progress, title: str) -> Group:
-    """The school's (or a class's) steps with bars, then one line per class or role."""
-    parts: list = [_steps_table(progress.total, title)]
-    if progress.groups:
-        parts.append(_groups_table(progress))
-    if progress.retired:
-        retired = ", ".join(f"{step} ({plural(n, 'person')})"
-                            for step, n in progress.retired.items())
-        parts.append(Text(VIEW["retired-steps"].format(steps=retired), style="dim"))
-    return Group(*parts)
-
-
-def _steps_table(group: GroupProgress, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column(VIEW["col-step"])
-    table.add_column(VIEW["col-done"], justify="right")
-    table.add_column(VIEW["col-of"], justify="right")
-    table.add_column("%", justify="right")
-    table.add_column("")
-    table.add_column(VIEW["col-na"], justify="right")
-    for step in group.steps:
-        table.add_row(
-            Text(f"{step.title} ").append(f"({step.step_id})", style="dim"), str(step.done),
-            str(step.applicable), percent_text(step.percent), _bar(step.percent), str(step.not_applicable or ""),
-        )
-    if not group.steps:
-        table.add_row(VIEW["nobody"], "", "", "", "", "")
-    return table
-
-
-def _groups_table(progress: Progress) -> Table:
-    heading = VIEW["col-class"] if progress.by == "class" else VIEW["col-role"]
-    table = Table(title=VIEW["by-class"] if progress.by == "class" else VIEW["by-role"], title_justify="left")
-    table.add_column(heading)
-    table.add_column(VIEW["col-people"], justify="right")
-    table.add_column(VIEW["col-steps-done"], justify="right")
-    table.add_column("%", justify="right")
-    table.add_column("")
-    for group in progress.groups:
-        name = group.group if progress.by == "class" else role_title_plural(group.group)
-        table.add_row(name or "—", str(group.people), f"{group.done} / {group.applicable}",
-                      percent_text(group.percent), _bar(group.percent))
-    return table
-
-
-def progress_rows(progress: Progress) -> list[list]:
-    """Flat rows for CSV: the total first (group «всего»), then each group."""
-    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "percent"]
-    rows: list[list] = [header]
-    for group in (progress.total, *progress.groups):
-        name = VIEW["total"] if group is progress.total else group.group
-        for step in group.steps:
-            rows.append([name, step.step_id, step.title, step.eligible, step.done, step.not_applicable,
-                         step.applicable, "" if step.percent is None else round(step.percent, 1)])
-    return rows

@@ -1,0 +1,80 @@
+"""What `progress` prints: steps with bars, then a line per class or role; flat rows for CSV."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from sferum_onboard.messages import TRACKING_VIEW as VIEW
+from sferum_onboard.tracking.progress import GroupProgress, Progress
+from sferum_onboard.wording import plural, role_title_plural
+
+
+def percent_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _bar(percent: float | None, width: int = 20) -> ProgressBar | Text:
+    if percent is None:
+        return Text("")
+    style = "green" if percent >= 80 else "yellow" if percent >= 40 else "red"
+    return ProgressBar(total=100, completed=percent, width=width, complete_style=style, finished_style=style)
+
+
+def progress_view(progress: Progress, title: str) -> Group:
+    """The school's (or a class's) steps with bars, then one line per class or role."""
+    parts: list = [_steps_table(progress.total, title)]
+    if progress.groups:
+        parts.append(_groups_table(progress))
+    if progress.retired:
+        retired = ", ".join(f"{step} ({plural(n, 'person')})"
+                            for step, n in progress.retired.items())
+        parts.append(Text(VIEW["retired-steps"].format(steps=retired), style="dim"))
+    return Group(*parts)
+
+
+def _steps_table(group: GroupProgress, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(VIEW["col-step"])
+    table.add_column(VIEW["col-done"], justify="right")
+    table.add_column(VIEW["col-of"], justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("")
+    table.add_column(VIEW["col-na"], justify="right")
+    for step in group.steps:
+        table.add_row(
+            Text(f"{step.title} ").append(f"({step.step_id})", style="dim"), str(step.done),
+            str(step.applicable), percent_text(step.percent), _bar(step.percent), str(step.not_applicable or ""),
+        )
+    if not group.steps:
+        table.add_row(VIEW["nobody"], "", "", "", "", "")
+    return table
+
+
+def _groups_table(progress: Progress) -> Table:
+    heading = VIEW["col-class"] if progress.by == "class" else VIEW["col-role"]
+    table = Table(title=VIEW["by-class"] if progress.by == "class" else VIEW["by-role"], title_justify="left")
+    table.add_column(heading)
+    table.add_column(VIEW["col-people"], justify="right")
+    table.add_column(VIEW["col-steps-done"], justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("")
+    for group in progress.groups:
+        name = group.group if progress.by == "class" else role_title_plural(group.group)
+        table.add_row(name or "—", str(group.people), f"{group.done} / {group.applicable}",
+                      percent_text(group.percent), _bar(group.percent))
+    return table
+
+
+def progress_rows(progress: Progress) -> list[list]:
+    """Flat rows for CSV: the total first (group «всего»), then each group."""
+    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "percent"]
+    rows: list[list] = [header]
+    for group in (progress.total, *progress.groups):
+        name = VIEW["total"] if group is progress.total else group.group
+        for step in group.steps:
+            rows.append([name, step.step_id, step.title, step.eligible, step.done, step.not_applicable,
+                         step.applicable, "" if step.percent is None else round(step.percent, 1)])
+    return rows
