@@ -777,60 +777,30 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
 
     Пример: sferum-onboard sheet import 7А.xlsx
     """
-    import datetime as dt
-
-    from sferum_onboard.dates import date_text
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
-    from sferum_onboard.outputs import sheet
-    from sferum_onboard.tracking.fold import fold_events
-    from sferum_onboard.tracking.store import NewEvent
+    from sferum_onboard.outputs.sheet_import import compare_sheet, read_sheet, record_sheet, summary
+    from sferum_onboard.views.sheet import change_lines, refusal_lines, refused_line
 
     catalog = _catalog(project)
-    data = sheet.read_sheet(file)
+    data = read_sheet(file)
     recorded_by = who_records(by)
     with open_store(db) as store:
-        school = store.school(school_name if school_name is not None else
-                              (data.meta.school if len(store.schools()) > 1 else None))
-        sheet.check_sheet(data, catalog, school, class_name)
-        ids = sorted({c.person_id for c in data.cells})
-        known = {p.id: p for p in store.people(school, active=None, ids=ids)} if ids else {}
-        history = store.events(school, person_ids=ids) if ids else []
-        exported = fold_events([e for e in history if e.id <= data.meta.last_event_id], catalog)
-        current = fold_events(history, catalog)
-        touched = {(e.person_id, catalog.current_id(e.step_id) or e.step_id)
-                   for e in history if e.id > data.meta.last_event_id}
-        diff = sheet.diff_sheet(data, exported, current, touched, known, now=dt.datetime.now().replace(microsecond=0),
-                                titles={s.id: s.title for s in catalog.steps.values()})
-        if diff.problems:
-            click.echo(VIEW["sheet-problems"], err=True)
-            for problem in sorted(diff.problems):
-                click.echo(f"  {problem}", err=True)
-        if diff.conflicts:
-            click.echo(VIEW["sheet-conflicts"], err=True)
-            for problem in sorted(diff.conflicts):
-                click.echo(f"  {problem}", err=True)
-        blocked = len(diff.problems) + len(diff.conflicts)
-        if blocked and not skip_invalid:
-            what = ", ".join(filter(None, (
-                plural(len(diff.problems), "error") if diff.problems else "",
-                plural(len(diff.conflicts), "conflict") if diff.conflicts else "")))
-            click.echo(VIEW["sheet-refused"].format(what=what), err=True)
+        compared = compare_sheet(store, catalog, data, school_name, class_name)
+        for line in refusal_lines(compared):
+            click.echo(line, err=True)
+        if compared.refused and not skip_invalid:
+            click.echo(refused_line(compared), err=True)
             sys.exit(1)
-        if not diff.changes:
+        if not compared.diff.changes:
             click.echo(VIEW["sheet-nothing"])
             return
-        click.echo(VIEW["sheet-changes"].format(n=len(diff.changes)))
-        for change in diff.changes:
-            step = catalog.steps[change.step_id].title if change.step_id in catalog.steps else change.step_id
-            what = VIEW["sheet-actions"][change.action].format(date=date_text(change.at))
-            click.echo(VIEW["sheet-change"].format(name=known[change.person_id].full_name, step=step, what=what))
+        for line in change_lines(compared, catalog):
+            click.echo(line)
         if dry_run:
             click.echo(VIEW["sheet-dry-run"])
             return
-        store.append_events([
-            NewEvent(school.id, c.person_id, c.step_id, c.action, c.at, recorded_by, "sheet",
-                     c.note or f"{file.name}") for c in diff.changes], return_events=False)
-    click.echo(VIEW["sheet-recorded"].format(changes=sheet.summary(diff)))
+        record_sheet(store, compared, recorded_by, file.name)
+    click.echo(VIEW["sheet-recorded"].format(changes=summary(compared.diff)))
 
 
 @cli.command()

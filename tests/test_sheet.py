@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from sferum_onboard.cli import cli
-from sferum_onboard.outputs.sheet import parse_mark
+from sferum_onboard.outputs.sheet_import import parse_mark
 from sferum_onboard.tracking.store import NewEvent, Store
 from tests.rosterfiles import garbage, truncated_xlsx
 from tests.storekit import TRACKING_PROJECT, add_person, store_url  # noqa: F401 (fixture)
