@@ -554,28 +554,13 @@ def roster_group() -> None:
     """
 
 
-def _import_school(store, school_name: str | None, project: Path, dry_run: bool):
-    """The school a roster goes to: named, the only one, or (in an empty store) the site's school."""
-    from sferum_onboard.errors import NotFoundError
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
-    from sferum_onboard.tracking.model import School
-
-    if school_name is None:
-        if store.schools():
-            return store.school()
-        try:
-            settings = _catalog(project).settings
-        except SferumError:
-            settings = None
-        if settings is None or not settings.school_name:
-            raise NotFoundError(VIEW["no-school"])
-        school_name = settings.school_name
+def _site_school(project: Path) -> str | None:
+    """The school named in the site's settings, if the project has readable ones."""
     try:
-        return store.school(school_name)
+        settings = _catalog(project).settings
     except SferumError:
-        if dry_run:  # nothing may be written, not even the school
-            return School(0, " ".join(school_name.split()))
-        return store.get_or_create_school(school_name)
+        return None
+    return settings.school_name if settings else None
 
 
 def _progress_bar(label: str):
@@ -617,7 +602,6 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
     Пример: sferum-onboard roster import 7А.xlsx --dry-run
     """
     from sferum_onboard.messages import ROSTER_VIEW as VIEW
-    from sferum_onboard.tracking import importplan
     from sferum_onboard.tracking.roster import read_roster
     from sferum_onboard.views.roster import file_line, plan_lines
 
@@ -628,11 +612,9 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
     click.echo(file_line(roster))
     click.echo(VIEW["read"].format(people=plural(len(roster.people), "person"), rows=roster.rows_read))
     with open_store(db) as store:
-        school = _import_school(store, school_name, project, dry_run)
-        if school.id:
-            plan = store.plan_import(school, roster, deactivate_missing)
-        else:
-            plan = importplan.plan_roster(school, [], roster, deactivate_missing)
+        plan = store.plan_roster_import(roster, school_name, site_school=_site_school(project),
+                                        deactivate_missing=deactivate_missing, dry_run=dry_run)
+        school = plan.school
         problems = list(roster.problems) + list(plan.problems)
         if problems:
             click.echo(VIEW["problems-title"], err=True)

@@ -235,6 +235,7 @@ TRACKING = {
     "store-memory": "база в памяти не сохраняется; укажите путь к файлу",
     "store-is-dir": "«{path}» — папка, а нужен файл базы (например, {path}/sferum-onboard.sqlite)",
     "store-create-failed": "не удаётся создать файл базы «{path}»: {reason}",
+    "store-no-school": "в базе ещё нет школы, а в настройках сайта нет её названия: укажите его — --school «МБОУ СОШ № 2»",
     "store-empty": "в базе ещё нет школы: загрузите списки (sferum-onboard roster import) или демо-школу (sferum-onboard demo)",
     "backup-postgres": "резервную копию базы PostgreSQL делает pg_dump, например: pg_dump --format=custom --file=backup.dump \"{url}\"",
     "backup-same-file": "копию нельзя записать поверх самой базы; укажите другой файл",
@@ -414,7 +415,6 @@ ROSTER_VIEW = {
     "dry-run": "Пробный запуск (--dry-run): в базе ничего не изменено.",
     "written": "Записано в базу {target}, школа «{school}».",
     "nothing-to-write": "В базе уже всё так, как в списке: ничего не изменено.",
-    "no-school": "в базе ещё нет школы, а в настройках сайта нет её названия: укажите его — --school «МБОУ СОШ № 2»",
     "reading": "Чтение {file}",
     "writing": "Запись в базу",
     # roster list

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sferum_onboard.dates import now
-from sferum_onboard.errors import DataError
+from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking import importplan
 from sferum_onboard.tracking.model import School
@@ -23,6 +23,29 @@ from sferum_onboard.tracking.store.tables import classes, imports, people
 
 class ImportsMixin:
     """Store methods for roster imports."""
+
+    def plan_roster_import(self, roster, school_name: str | None = None, *, site_school: str | None = None,
+                           deactivate_missing: bool = False, dry_run: bool = False) -> importplan.ImportPlan:
+        """The plan for a roster: into the school named, the store's only one, or, in an empty
+        store, the site's school (`site_school`, from the site's settings).
+
+        A school not yet in the store is created, except on a dry run: nothing
+        may be written then, so the plan is made for a school that is not
+        stored (id 0) and has nobody in it.
+        """
+        if school_name is None:
+            if self.schools():
+                return self.plan_import(self.school(), roster, deactivate_missing)
+            if not site_school:
+                raise NotFoundError(TRACKING["store-no-school"])
+            school_name = site_school
+        try:
+            school = self.school(school_name)
+        except NotFoundError:
+            if dry_run:
+                return importplan.plan_roster(School(0, " ".join(school_name.split())), [], roster, deactivate_missing)
+            school = self.get_or_create_school(school_name)
+        return self.plan_import(school, roster, deactivate_missing)
 
     def plan_import(self, school: School | int, roster, deactivate_missing: bool = False) -> importplan.ImportPlan:
         """What importing `roster` (a `tracking.roster.Roster`) would change; writes nothing."""
