@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.tracking import roster as roster_module
+from sferum_onboard.tracking.roster import files as roster_module
 from sferum_onboard.tracking.roster import normalise_name, parse_classes, read_roster
 from tests.rosterfiles import encrypted_xlsx, garbage, truncated_xlsx, with_shared_strings, write_csv, write_xlsx
 

@@ -28,7 +28,7 @@ from sferum_onboard.outputs.sheet import (
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.model import Person, School, StepState
-from sferum_onboard.tracking.roster import is_encrypted_office, read_file
+from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file
 from sferum_onboard.tracking.store import NewEvent
 from sferum_onboard.wording import plural
 
