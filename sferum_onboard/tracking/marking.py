@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sferum_onboard.errors import DataError, NotFoundError, StepNotForPersonError
-from sferum_onboard.messages import TRACKING_VIEW as VIEW
+from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.membership import profile_of
 from sferum_onboard.tracking.model import UNDONE, Candidate, Person, School, StepState
@@ -37,8 +37,8 @@ def resolve_step(catalog, text: str, school_level: bool) -> tuple[str, str | Non
     other = catalog.steps if school_level else catalog.org_steps
     if current is not None and current in other:
         key = "step-is-person-level" if school_level else "step-is-school-level"
-        raise DataError(VIEW[key].format(step=step_id))
-    raise NotFoundError(VIEW["step-unknown"].format(step=step_id) + suggest_steps(known, step_id))
+        raise DataError(TRACKING[key].format(step=step_id))
+    raise NotFoundError(TRACKING["step-unknown"].format(step=step_id) + suggest_steps(known, step_id))
 
 
 def suggest_steps(steps, text: str) -> str:
@@ -53,7 +53,7 @@ def suggest_steps(steps, text: str) -> str:
         found = process.extract(text.lower(), by_title, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not found:
         return ""
-    return VIEW["maybe-steps"].format(steps=", ".join(titles[key] for _, _, key in found))
+    return TRACKING["maybe-steps"].format(steps=", ".join(titles[key] for _, _, key in found))
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def record(
             allowed = {s.id for s in profile_of(person).steps(catalog)} | set(extra_steps(catalog, person))
             if step_id not in allowed:
                 raise StepNotForPersonError(
-                    VIEW["step-not-for-person"].format(step=step_id, who=f"#{person.id} {person.full_name}"),
+                    TRACKING["step-not-for-person"].format(step=step_id, who=f"#{person.id} {person.full_name}"),
                     step_id, store.candidates([person])[0])
     before = _states(store, catalog, school, subjects, step_id)
     to_write: list[NewEvent] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sferum_onboard.errors import AmbiguousError, NotFoundError, SferumError, StepNotForPersonError
-from sferum_onboard.messages import TRACKING, TRACKING_VIEW
+from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.model import Candidate, School
 from sferum_onboard.wording import role_title
 
@@ -20,7 +20,7 @@ def describe_person(candidate: Candidate) -> str:
 def error_text(error: SferumError) -> str:
     """The error's sentence, with the person it is about described in full."""
     if isinstance(error, StepNotForPersonError):
-        return TRACKING_VIEW["step-not-for-person"].format(step=error.step_id, who=describe_person(error.who))
+        return TRACKING["step-not-for-person"].format(step=error.step_id, who=describe_person(error.who))
     return str(error)
 
 
