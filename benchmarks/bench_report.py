@@ -10,7 +10,12 @@ with the floor: hand-written SQL fetching the same facts (the current state
 per person and step, and the first "done" of the road-map steps) over the
 same tables, measured in the same run.
 
-Run: .venv/bin/python benchmarks/bench_report.py [--schools N] [--people N] [--events N] [--fresh]
+With --xlsx-writers it also times the report.xlsx's bulk sheets (Классы and
+Люди, the rows of every school) written two ways: our splice of rows into
+openpyxl's saved XML, and openpyxl's own write-only mode with WriteOnlyCell,
+the standard way, with the same formula guard.
+
+Run: .venv/bin/python benchmarks/bench_report.py [--schools N] [--people N] [--events N] [--fresh] [--xlsx-writers]
 """
 
 from __future__ import annotations
@@ -163,6 +168,55 @@ def floor(path: Path, step_ids: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def bulk_sheets_spliced(views) -> float:
+    """The bulk sheets of every school's report.xlsx through `xlsx_report.Book` (the splice)."""
+    from sferum_onboard.outputs import xlsx_report
+
+    started = time.perf_counter()
+    for view in views:
+        book = xlsx_report.Book()
+        classes = book.workbook.active
+        xlsx_report.classes_sheet(book, classes, view)
+        xlsx_report.people_sheet(book, book.workbook.create_sheet("Люди"), view)
+        book.save()
+    return time.perf_counter() - started
+
+
+def bulk_sheets_write_only(views) -> float:
+    """The same sheets through openpyxl's write-only mode: a WriteOnlyCell where a cell needs a style
+    (the share's percent format, the quote prefix of formula-like text), plain values elsewhere."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from sferum_onboard.outputs import xlsx_report
+    from sferum_onboard.outputs.spreadsheet import formula_like, text_cell
+
+    started = time.perf_counter()
+    for view in views:
+        book = Workbook(write_only=True)
+        for title, columns, rows in (("Классы", xlsx_report.CLASS_COLUMNS, xlsx_report.class_rows(view)),
+                                     ("Люди", xlsx_report.PEOPLE_COLUMNS, xlsx_report.people_rows(view))):
+            sheet = book.create_sheet(title)
+            sheet.append(columns)
+            for row in rows:
+                cells = []
+                for column, value in enumerate(row):
+                    if isinstance(value, str):
+                        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                        if formula_like(value):
+                            value = text_cell(WriteOnlyCell(sheet), value)
+                    elif title == "Классы" and column == 6:
+                        value = WriteOnlyCell(sheet, value)
+                        value.number_format = xlsx_report.PERCENT
+                    cells.append(value)
+                sheet.append(cells)
+        book.save(io.BytesIO())
+    return time.perf_counter() - started
+
+
 class Timer:
     """Adds up the time spent in the store's methods."""
 
@@ -187,6 +241,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=3_000_000)
     parser.add_argument("--fresh", action="store_true", help="regenerate the store")
+    parser.add_argument("--xlsx-writers", action="store_true",
+                        help="also time report.xlsx's bulk sheets spliced and in openpyxl's write-only mode")
     args = parser.parse_args()
     catalog = load_catalog(REPO)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -229,6 +285,12 @@ def main() -> None:
           f"ratio {timer.spent / best_floor:.2f}×{reference}")
     print(f"    catalog and evaluation  {evaluated - timer.spent:6.2f} s")
     print(f"    writing files           {total - evaluated:6.2f} s   ({len(written.files)} files, {size / 1e6:.1f} MB)")
+    if args.xlsx_writers:
+        spliced = min(bulk_sheets_spliced(written.views) for _ in range(2))
+        write_only = min(bulk_sheets_write_only(written.views) for _ in range(2))
+        rows = sum(len(v.people) + sum(len(g.steps) for c in v.result.classes for g in c.groups) for v in written.views)
+        print(f"  report.xlsx bulk sheets ({rows:,} rows): spliced {spliced:.2f} s, "
+              f"openpyxl write-only {write_only:.2f} s ({write_only / spliced:.1f}×)")
 
 
 if __name__ == "__main__":
