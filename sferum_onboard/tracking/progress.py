@@ -66,10 +66,6 @@ class StepProgress(NamedTuple):
         return self.eligible - self.not_applicable
 
     @property
-    def remaining(self) -> int:
-        return self.applicable - self.done
-
-    @property
     def percent(self) -> float | None:
         """Share done among those the step applies to; None when it applies to nobody."""
         return 100.0 * self.done / self.applicable if self.applicable else None
