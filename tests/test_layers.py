@@ -45,8 +45,8 @@ def layer(name: str) -> int:
     return LAYERS.get(part, LAYERS["base"])
 
 
-def imports(name: str) -> set[str]:
-    """Package modules `name` imports anywhere in its body (functions too): an import there is a dependency."""
+def imported(name: str) -> set[str]:
+    """Every module `name` imports anywhere in its body (functions too: an import there is a dependency)."""
     tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
@@ -54,9 +54,13 @@ def imports(name: str) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             base = node.module if not node.level else ".".join(name.split(".")[:-node.level] + [node.module])
-            for alias in node.names:
-                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
-    return {m for m in found if m in MODULES and m != name}
+            found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names)
+    return found
+
+
+def imports(name: str) -> set[str]:
+    """The package's modules `name` imports."""
+    return {m for m in imported(name) if m in MODULES and m != name}
 
 
 def test_layers_import_downwards_only():
@@ -111,7 +115,7 @@ def test_every_module_imports_alone():
 
 def test_click_only_in_the_command_line_and_rich_not_in_tracking():
     for name in MODULES:
-        third_party = {m.split(".")[0] for m in _all_imports(name)}
+        third_party = {m.split(".")[0] for m in imported(name)}
         if layer(name) < LAYERS["cli"]:
             assert "click" not in third_party, name
         if name.startswith("sferum_onboard.tracking"):
@@ -135,17 +139,6 @@ def test_no_module_is_longer_than_a_reader_can_hold():
     long = {name: n for name, path in MODULES.items()
             if name != "sferum_onboard.cli" and (n := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST}
     assert long == {}
-
-
-def _all_imports(name: str) -> set[str]:
-    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-    return found
 
 
 def _imported_names(name: str) -> set[str]:
