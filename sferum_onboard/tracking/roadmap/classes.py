@@ -77,7 +77,7 @@ def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) 
 def class_progress(catalog: Catalog, situation: Situation,
                    layouts: StepLayouts | None = None) -> tuple[ClassProgress, ...]:
     """A table per class: per step, how many of its pupils and of their parents have done it."""
-    layouts = layouts or StepLayouts(catalog)
+    layouts = StepLayouts(catalog) if layouts is None else layouts
     leaders = class_leaders(situation)
     result = []
     for name, (pupils, parents) in sorted(class_members(situation).items(), key=lambda i: class_sort_key(i[0])):

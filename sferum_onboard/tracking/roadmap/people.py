@@ -41,7 +41,7 @@ def group_members(people: Iterable[Person]) -> dict[str, list[Person]]:
 
 def funnel(catalog: Catalog, situation: Situation, layouts: StepLayouts | None = None) -> tuple[FunnelRow, ...]:
     """A funnel per group; reaching a later milestone counts as passing the earlier ones."""
-    layouts = layouts or StepLayouts(catalog)
+    layouts = StepLayouts(catalog) if layouts is None else layouts
     rows = []
     for group, members in group_members(situation.people).items():
         if not members:
@@ -113,7 +113,7 @@ def next_step(catalog: Catalog, steps: Sequence[Step], own: Mapping[str, StepSta
 def people_progress(catalog: Catalog, situation: Situation,
                     layouts: StepLayouts | None = None) -> tuple[PersonProgress, ...]:
     """Every active person's standing, in the order of `situation.people`."""
-    layouts = layouts or StepLayouts(catalog)
+    layouts = StepLayouts(catalog) if layouts is None else layouts
     graded = catalog.roadmap is not None and any(t.counts.grades for t in catalog.roadmap.targets)
     grades = grades_of(situation) if graded else {}
     no_grades: frozenset[int] = frozenset()
