@@ -346,7 +346,7 @@ def db_upgrade(db: str | None) -> None:
 
     Пример: sferum-onboard db upgrade --db district.sqlite
     """
-    from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 
     with open_store(db, upgrade=False) as store:
         before, after = store.upgrade()
@@ -365,7 +365,7 @@ def db_backup(file: Path, db: str | None) -> None:
 
     Пример: sferum-onboard db backup копия-2026-09-10.sqlite
     """
-    from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 
     with open_store(db) as store:
         path = store.backup(file)
@@ -396,7 +396,7 @@ def _mark_options():
 
 def _record_marks(args, action, at, note, by, source, project, db, school_name) -> None:
     from sferum_onboard.dates import parse_at
-    from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking import marking
     from sferum_onboard.views.marks import outcome_lines
 
@@ -466,7 +466,7 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
 
     Пример: sferum-onboard status "Иванова Мария"
     """
-    from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.tracking.fold import fold_events
     from sferum_onboard.tracking.progress import person_status
     from sferum_onboard.views.people import describe_person
@@ -511,7 +511,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
     """
     from sferum_onboard.catalog.model import PERSON_ROLES
     from sferum_onboard.dates import moment_text, parse_at
-    from sferum_onboard.messages import TRACKING_VIEW as VIEW
+    from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
     from sferum_onboard.outputs.spreadsheet import csv_text
     from sferum_onboard.views.progress import progress_rows, progress_view
     from sferum_onboard.wording import role_title, role_title_plural
@@ -601,7 +601,7 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
 
     Пример: sferum-onboard roster import 7А.xlsx --dry-run
     """
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.tracking.roster import read_roster
     from sferum_onboard.views.roster import file_line, plan_lines
 
@@ -659,7 +659,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
     """
     from rich.table import Table
 
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs.spreadsheet import csv_text
     from sferum_onboard.views.roster import csv_rows, person_dict, table_rows
 
@@ -710,7 +710,7 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
     """
     import datetime as dt
 
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
     from sferum_onboard.outputs.private_files import save_workbook
     from sferum_onboard.outputs.report import check_output_dir
@@ -759,7 +759,7 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
 
     Пример: sferum-onboard sheet import 7А.xlsx
     """
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs.sheet_import import compare_sheet, read_sheet, record_sheet, summary
     from sferum_onboard.views.sheet import change_lines, refusal_lines, refused_line
 
@@ -796,7 +796,7 @@ def demo(project, db) -> None:
 
     Пример: sferum-onboard demo --db build/demo.sqlite
     """
-    from sferum_onboard.messages import ROSTER_VIEW as VIEW
+    from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.tracking.demo import load_demo
 
     catalog = _catalog(project)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.messages import TRACKING_VIEW
+from sferum_onboard.messages import TRACKING
 
 DATE_FORMAT = "%d.%m.%Y"
 DATETIME_FORMAT = f"{DATE_FORMAT} %H:%M"
@@ -86,12 +86,12 @@ def parse_at(text: str | None, current: dt.datetime | None = None) -> dt.datetim
     current = current or now()
     found = parse_moment(text, current.date())
     if found is None:
-        raise DataError(TRACKING_VIEW["at-invalid"].format(value=text))
+        raise DataError(TRACKING["at-invalid"].format(value=text))
     day, time = found
     if time is not None:
         moment = dt.datetime.combine(day, time)
     else:
         moment = current if day == current.date() else dt.datetime.combine(day, dt.time())
     if moment > current + dt.timedelta(minutes=5):
-        raise DataError(TRACKING_VIEW["at-future"].format(value=text))
+        raise DataError(TRACKING["at-future"].format(value=text))
     return moment

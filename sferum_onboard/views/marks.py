@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sferum_onboard.dates import moment_text
-from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.marking import MarkOutcome
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, School, StepState
+from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.views.people import describe_person
 
 

@@ -7,8 +7,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.progress import GroupProgress, Progress
+from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.wording import plural, role_title_plural
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS, ROSTER_VIEW as VIEW
+from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import Person
+from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
 from sferum_onboard.wording import plural, role_title
 
 SHOWN = 20  # names listed under a count; the rest are summed up

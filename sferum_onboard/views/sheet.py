@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sferum_onboard.dates import date_text
-from sferum_onboard.messages import ROSTER_VIEW as VIEW
 from sferum_onboard.outputs.sheet_import import SheetImport
+from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
 from sferum_onboard.wording import plural
 
 

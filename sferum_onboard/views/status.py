@@ -7,9 +7,9 @@ from rich.table import Table
 from rich.text import Text
 
 from sferum_onboard.dates import moment_text
-from sferum_onboard.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Person, StepState
 from sferum_onboard.tracking.progress import StatusLine
+from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.wording import plural
 
 
