@@ -24,6 +24,11 @@ def count(n: int, one: str, few: str, many: str) -> str:
     return f"{n} {plural(n, one, few, many)}"
 
 
+def count_genitive(n: int, one: str, many: str) -> str:
+    """After «около», «больше», «из»: '1 минуты', '3 минут', '21 дня' (the genitive has two forms)."""
+    return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
+
+
 _OS_ERRORS = {
     errno.ENOENT: "нет такого файла или папки",
     errno.EACCES: "нет прав доступа",
@@ -101,6 +106,17 @@ CATALOG = {
     "variable-unknown": "неизвестная переменная «{{{{ {name} }}}}»; есть: {known}",
     "link-missing": "ссылка «{target}» ведёт на страницу, которой нет в content/",
     "link-anchor-missing": "ссылка «{target}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
+    "name-case": "после «{governor}» нужен {case} падеж: {use}",
+    "name-quotes": "после «{governor}» название пишется в кавычках: {use}",
+    # --- validate --stale: steps to re-check (a report, not errors) -----------
+    "stale-step": "шаг «{id}»",
+    "stale-school-step": "шаг школы «{id}»",
+    "stale-unverified": "факты не подтверждены",
+    "stale-never": "дата проверки не указана (review.checked)",
+    "stale-old": "проверен {date}, {age} назад",
+    "stale-note": "; что проверить: {note}",
+    "stale-summary": "Проверить заново: {due} из {total} (не подтверждены, без даты проверки или проверены "
+                     "больше {days} назад). Это список для координатора, а не ошибки: код выхода 0.",
     "dependency-later": "шаг «{step}» в чек-листе «{checklist}» стоит раньше шага «{target}», от которого зависит",
 }
 

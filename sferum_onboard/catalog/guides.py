@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from pymdownx.slugs import slugify
 
@@ -105,16 +106,17 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
     return Page(path, tuple(headings), tuple(used), tuple(links))
 
 
+def read_pages(content_dir: Path) -> dict[str, str]:
+    """The text of every Markdown page under content/, keyed by its path relative to content/."""
+    if not content_dir.is_dir():
+        return {}
+    return {file.relative_to(content_dir).as_posix(): file.read_text("utf-8", errors="replace")
+            for file in sorted(content_dir.rglob("*.md"))}
+
+
 def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> dict[str, Page]:
     """Every Markdown page under content/, keyed by its path relative to content/."""
-    pages = {}
-    if not content_dir.is_dir():
-        return pages
-    for file in sorted(content_dir.rglob("*.md")):
-        relative = file.relative_to(content_dir).as_posix()
-        text = file.read_text("utf-8", errors="replace")
-        pages[relative] = scan_page(relative, text, variables)
-    return pages
+    return {path: scan_page(path, text, variables) for path, text in read_pages(content_dir).items()}
 
 
 # Russian cases, in the order grammars list them: a name that declines has all six forms.
@@ -150,6 +152,28 @@ def known_variables(names, declinable=()) -> str:
 def variable_names(text: str) -> list[str]:
     """The names of the {{ variables }} a text uses."""
     return [m.group(1) for m in _VARIABLE.finditer(text)]
+
+
+def expand_mapped(text: str, variables: Mapping[str, str]) -> tuple[str, list[int]]:
+    """The text with {{ name }} expanded (fences are not special here) and, per character, its offset in `text`.
+
+    Every character of an expanded value maps to the start of its `{{`, so a
+    problem found in the text as the reader sees it is reported where the
+    author wrote it.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _VARIABLE.finditer(text):
+        value = variables.get(match.group(1))
+        if value is None:
+            continue
+        out += [text[position:match.start()], value]
+        origin += [*range(position, match.start()), *[match.start()] * len(value)]
+        position = match.end()
+    out.append(text[position:])
+    origin += range(position, len(text))
+    return "".join(out), origin
 
 
 def expand_variables(text: str, variables: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from typing import Callable
 import segno
 
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
-from sferum_onboard.messages import count
+from sferum_onboard.messages import count, count_genitive
 from sferum_onboard.site.urls import absolute_url, relative_url
 
 PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
@@ -62,14 +62,11 @@ def minutes_text(minutes: int) -> str:
 
 def about_minutes(minutes: int) -> str:
     """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
-    def genitive(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
-
     if minutes < 60:
-        return "около " + genitive(minutes, "минуты", "минут")
+        return "около " + count_genitive(minutes, "минуты", "минут")
     hours, rest = divmod(minutes, 60)
-    text = genitive(hours, "часа", "часов")
-    return f"около {text} {genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
+    text = count_genitive(hours, "часа", "часов")
+    return f"около {text} {count_genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
 
 
 def _md(text: str) -> str:
