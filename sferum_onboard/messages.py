@@ -106,6 +106,16 @@ CATALOG = {
     "variable-unknown": "неизвестная переменная «{{{{ {name} }}}}»; есть: {known}",
     "link-missing": "ссылка «{target}» ведёт на страницу, которой нет в content/",
     "link-anchor-missing": "ссылка «{target}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
+    "start-page-no-marker": "стартовая страница роли «{role}»: нет строки «<!-- short-path -->»; на её место сайт "
+                            "вставляет короткий путь — шаги чек-листа по порядку (поставьте её после первой фразы)",
+    "start-page-marker-elsewhere": "строка «<!-- short-path -->» бывает только на стартовой странице роли "
+                                   "(guide роли в checklists/roles.yml)",
+    "start-page-marker-twice": "строка «<!-- short-path -->» повторяется; оставьте одну",
+    "start-page-shared": "роли «{first}» и «{second}» начинаются с одной страницы «{page}»: у каждой роли своя "
+                         "стартовая страница",
+    "link-role-hub": "ссылка «{target}»: страниц roles/… на сайте больше нет; роль начинается со своей страницы "
+                     "«{page}»",
+    "link-coordinator": "ссылка «{target}» ведёт на страницу для координаторов: на опубликованном сайте её нет",
     "name-case": "после «{governor}» нужен {case} падеж: {use}",
     "name-quotes": "после «{governor}» название пишется в кавычках: {use}",
     # --- validate --stale: steps to re-check (a report, not errors) -----------
@@ -295,7 +305,7 @@ TRACKING = {
 SITE = {
     "built": "Готово: {pages} в папке {site}. Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.",
     "reserved-path": "страница «{path}» занимает адрес, который сайт создаёт сам "
-                     "(roles/, checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",
+                     "(checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",
     "logo-missing": "логотип «{logo}» не найден в site_config/",
     "not-publishable": "файл «{name}» не публикуется на сайте: в content/ допустимы страницы (.md), "
                        "картинки, PDF и видео; списки людей (таблицы, CSV, базы) храните вне сайта",

@@ -24,6 +24,16 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
 _LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
+# The line of a role's start page that the site replaces with the role's short path.
+SHORT_PATH_MARKER = "<!-- short-path -->"
+_SHORT_PATH = re.compile(r"^[ \t]*<!--\s*short-path\s*-->[ \t]*$")
+# Pages for coordinators (how to write the guides): shown by `serve`, never published.
+COORDINATOR_FOLDER = "authoring"
+
+
+def for_coordinators(path: str) -> bool:
+    """Whether a page (relative to content/) is for coordinators only."""
+    return path.split("/", 1)[0] == COORDINATOR_FOLDER
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class Page:
     headings: tuple[Heading, ...]
     variables: tuple[Variable, ...]
     links: tuple[Link, ...] = ()
+    short_path: tuple[int, ...] = ()  # lines holding the <!-- short-path --> marker
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -82,8 +93,11 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
     headings: list[Heading] = []
     used: list[Variable] = []
     links: list[Link] = []
+    markers: list[int] = []
     seen: dict[str, int] = {}
     for number, line in _outside_fences(text):
+        if _SHORT_PATH.match(line):
+            markers.append(number)
         used.extend(Variable(m.group(1), number, m.start() + 1) for m in _VARIABLE.finditer(line))
         code_free = _INLINE_CODE.sub(lambda m: " " * len(m.group()), line)
         links.extend(Link(m.group(1), number, m.start(1) + 1) for m in _LINK_TARGET.finditer(code_free))
@@ -103,7 +117,17 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
         else:
             seen[anchor] = 0
         headings.append(Heading(anchor, title, len(match.group(1)), number))
-    return Page(path, tuple(headings), tuple(used), tuple(links))
+    return Page(path, tuple(headings), tuple(used), tuple(links), tuple(markers))
+
+
+def replace_short_path(text: str, short_path: str) -> str:
+    """The page with its first <!-- short-path --> line (outside code) replaced."""
+    lines = text.splitlines(keepends=True)
+    for number, line in _outside_fences(text):
+        if _SHORT_PATH.match(line):
+            lines[number - 1] = short_path if short_path.endswith("\n") else short_path + "\n"
+            break
+    return "".join(lines)
 
 
 def read_pages(content_dir: Path) -> dict[str, str]:
