@@ -14,8 +14,9 @@ from sferum_onboard.catalog import load_catalog
 from sferum_onboard.catalog.model import Step
 from sferum_onboard.cli import cli
 from sferum_onboard.site import pages
-from sferum_onboard.site.generate import generate_site
+from sferum_onboard.site.generate import generate_site, short_path_reading
 from tests.sitekit import FIXTURE_PROJECT, copy_project
+from tests.test_validate import mutate
 
 
 @pytest.fixture
@@ -27,13 +28,6 @@ def generated(project: Path, coordinators: bool = False):
     catalog = load_catalog(project)
     site = generate_site(catalog, project / "build", coordinators)
     return site, yaml.safe_load(site.config_file.read_text("utf-8"))["nav"]
-
-
-def edit(project: Path, name: str, old: str, new: str) -> None:
-    path = project / name
-    text = path.read_text("utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def validate(project: Path, monkeypatch) -> list[str]:
@@ -73,9 +67,9 @@ def test_a_class_leader_is_sent_to_the_teachers_steps_first(project):
 
 def test_a_second_checklist_for_young_pupils_gets_its_own_line(project):
     shutil.copy(project / "checklists" / "pupil.yml", project / "checklists" / "pupil-young.yml")
-    edit(project, "checklists/pupil-young.yml", "id: pupil\ntitle: Чек-лист ученика\n",
+    mutate(project, "checklists/pupil-young.yml", "id: pupil\ntitle: Чек-лист ученика\n",
          "id: pupil-young\ntitle: Чек-лист ученика 1–4 классов\ngrades: {from: 1, to: 4}\n")
-    edit(project, "checklists/pupil-young.yml", "  - id: pupil-join-class\n", "  - id: pupil-young-join\n")
+    mutate(project, "checklists/pupil-young.yml", "  - id: pupil-join-class\n", "  - id: pupil-young-join\n")
     site, _ = generated(project)
     text = (site.docs_dir / "pupil" / "index.md").read_text("utf-8")
     assert ("Для 1–4 классов — [чек-лист ученика 1–4 классов](../checklists/pupil-young.md): "
@@ -120,13 +114,13 @@ def test_an_unverified_step_tells_the_reader_whom_to_show_the_page(project):
 
 
 def test_the_helper_of_an_unverified_step_is_named_in_the_dative(project):
-    edit(project, "checklists/teacher.yml", "    done_when: Файл виден в чате.\n",
+    mutate(project, "checklists/teacher.yml", "    done_when: Файл виден в чате.\n",
          "    done_when: Файл виден в чате.\n    review: {unverified: true}\n")
-    edit(project, "checklists/administrator.yml", "    done_when: Все классы школы видны в списке.\n",
+    mutate(project, "checklists/administrator.yml", "    done_when: Все классы школы видны в списке.\n",
          "    done_when: Все классы школы видны в списке.\n    review: {unverified: true}\n")
-    edit(project, "checklists/pupil.yml", "    done_when: Чат класса есть в списке.\n",
+    mutate(project, "checklists/pupil.yml", "    done_when: Чат класса есть в списке.\n",
          "    done_when: Чат класса есть в списке.\n    review: {unverified: true}\n")
-    edit(project, "checklists/pupil.yml", "    helper: class_leader\n", "    helper: parent\n")
+    mutate(project, "checklists/pupil.yml", "    helper: class_leader\n", "    helper: parent\n")
     site, _ = generated(project)
     docs = site.docs_dir / "checklists"
     assert "покажите эту страницу администратору школы." in (docs / "teacher.md").read_text("utf-8")
@@ -138,16 +132,16 @@ def test_the_helper_of_an_unverified_step_is_named_in_the_dative(project):
 
 
 def test_a_start_page_without_the_marker_is_an_error_at_the_file(project, monkeypatch):
-    edit(project, "content/parent/index.md", "<!-- short-path -->\n", "")
+    mutate(project, "content/parent/index.md", "<!-- short-path -->\n", "")
     assert ("content/parent/index.md: стартовая страница роли «Родитель»: нет строки «<!-- short-path -->»; "
             "на её место сайт вставляет короткий путь — шаги чек-листа по порядку (поставьте её после первой фразы)"
             in validate(project, monkeypatch))
 
 
 def test_the_marker_belongs_to_start_pages_only_and_only_once(project, monkeypatch):
-    edit(project, "content/parent/join.md", "## Вступите в чат класса\n", "<!-- short-path -->\n\n## Вступите в чат класса\n")
-    edit(project, "content/pupil/index.md", "<!-- short-path -->\n", "<!-- short-path -->\n\n<!--short-path-->\n")
-    edit(project, "content/teacher/index.md", "<!-- short-path -->\n", "```\n<!-- short-path -->\n```\n")
+    mutate(project, "content/parent/join.md", "## Вступите в чат класса\n", "<!-- short-path -->\n\n## Вступите в чат класса\n")
+    mutate(project, "content/pupil/index.md", "<!-- short-path -->\n", "<!-- short-path -->\n\n<!--short-path-->\n")
+    mutate(project, "content/teacher/index.md", "<!-- short-path -->\n", "```\n<!-- short-path -->\n```\n")
     lines = validate(project, monkeypatch)
     assert ("content/parent/join.md:5:1: строка «<!-- short-path -->» бывает только на стартовой странице роли "
             "(guide роли в checklists/roles.yml)") in lines
@@ -156,13 +150,13 @@ def test_the_marker_belongs_to_start_pages_only_and_only_once(project, monkeypat
 
 
 def test_two_roles_cannot_share_a_start_page(project, monkeypatch):
-    edit(project, "checklists/roles.yml", "guide: class-leader/index.md", "guide: teacher/index.md")
+    mutate(project, "checklists/roles.yml", "guide: class-leader/index.md", "guide: teacher/index.md")
     assert ("checklists/roles.yml:18:12: роли «Учитель» и «Классный руководитель» начинаются с одной страницы "
             "«teacher/index.md»: у каждой роли своя стартовая страница") in validate(project, monkeypatch)
 
 
 def test_links_to_the_old_role_pages_and_to_coordinators_are_errors(project, monkeypatch):
-    edit(project, "content/glossary.md", "# Словарь\n",
+    mutate(project, "content/glossary.md", "# Словарь\n",
          "# Словарь\n\nСм. [родителям](roles/parent.md) и [как вести курс](authoring/index.md).\n")
     lines = validate(project, monkeypatch)
     assert ("content/glossary.md:3:17: ссылка «roles/parent.md»: страниц roles/… на сайте больше нет; "
@@ -202,3 +196,33 @@ def test_coordinators_pages_are_left_out_of_the_public_tree_and_shown_in_a_previ
     assert not (site.docs_dir / "authoring").exists() and "authoring/index.md" not in str(nav)
     preview, nav = generated(project, coordinators=True)
     assert (preview.docs_dir / "authoring" / "index.md").is_file() and "authoring/index.md" in nav
+
+
+# --- what each role reads, for README ---------------------------------------------------------
+
+
+def test_words_are_what_a_reader_reads():
+    assert pages.count_words("# Родителям\n\n1. [Установите MAX](../install.md#x)\n- [QR-код](a.md){ .md-button }\n"
+                             '<div class="so-short-path" markdown>Всё</div>') == 5
+
+
+def test_short_path_reading_counts_the_page_down_to_the_checklist_button(project):
+    readings = {r.role.id: r for r in short_path_reading(load_catalog(project))}
+    assert sorted(readings) == ["administrator", "class_leader", "parent", "pupil", "teacher"]
+    # counted by hand: title 1, sentence 10, time 10, steps 2+6+4+5, «Потом, со временем» 3, 5, button 3
+    assert readings["parent"].words == 49
+    assert readings["parent"].setup == "4 шага, около 25 минут; потом — 1 шаг со временем"
+    # the warning and the folded note after the button are not on the short path
+    mutate(project, "content/parent/index.md", "??? note", "Ещё одна фраза после кнопки.\n\n??? note")
+    assert {r.role.id: r for r in short_path_reading(load_catalog(project))}["parent"].words == 49
+
+
+def readme_table(readings) -> str:
+    rows = [f"| {r.role.title_plural or r.role.title} | {r.words} | {r.setup} |" for r in readings]
+    return "\n".join(["| роль | слов до кнопки чек-листа | настройка по чек-листу роли |", "| --- | --- | --- |", *rows])
+
+
+def test_readme_table_matches_the_shipped_start_pages(repo):
+    expected = readme_table(short_path_reading(load_catalog(repo)))
+    assert expected in (repo / "README.md").read_text("utf-8"), \
+        f"README.md, раздел «Сколько читать каждой роли», должен содержать эту таблицу:\n\n{expected}\n"

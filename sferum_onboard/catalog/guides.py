@@ -24,8 +24,7 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
 _LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
-# The line of a role's start page that the site replaces with the role's short path.
-SHORT_PATH_MARKER = "<!-- short-path -->"
+# The line of a role's start page that the site replaces with the role's short path: <!-- short-path -->
 _SHORT_PATH = re.compile(r"^[ \t]*<!--\s*short-path\s*-->[ \t]*$")
 # Pages for coordinators (how to write the guides): shown by `serve`, never published.
 COORDINATOR_FOLDER = "authoring"

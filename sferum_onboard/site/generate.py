@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from sferum_onboard.catalog.guides import expand_variables, for_coordinators, replace_short_path, scan_content
-from sferum_onboard.catalog.model import Catalog
+from sferum_onboard.catalog.model import Catalog, Role
 from sferum_onboard.errors import ContentError, Location, Problem
 from sferum_onboard.messages import SITE
 from sferum_onboard.site import pages
@@ -128,6 +128,33 @@ def generate_site(catalog: Catalog, build_dir: Path, coordinators: bool = False)
         + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     ).encode("utf-8"))
     return GeneratedSite(docs_dir, config_file, tuple(generated), tuple(copied))
+
+
+@dataclass(frozen=True)
+class ShortPathReading:
+    """What a role's start page asks of a reader before the checklist button."""
+
+    role: Role
+    words: int  # from the page's title down to the button: the intro and the short path
+    setup: str  # the main checklist's setup time: «6 шагов, около 25 минут; потом — 2 шага со временем»
+
+
+def short_path_reading(catalog: Catalog) -> list[ShortPathReading]:
+    """Per role with a start page, in roles.yml order (README's table is made from this)."""
+    variables = dict(catalog.settings.variables) if catalog.settings else {}
+    found = []
+    for role in catalog.roles.values():
+        source = catalog.root / "content" / role.guide.page if role.guide else None
+        if source is None or not source.is_file():
+            continue
+        short_path = pages.render_short_path(catalog, role, role.guide.page)
+        text = replace_short_path(expand_variables(source.read_text("utf-8-sig"), variables), short_path)
+        end = text.find(short_path)
+        mains = pages.main_checklists(catalog, role.id)
+        steps = [catalog.steps[i] for i in mains[0].step_ids] if mains else []
+        found.append(ShortPathReading(role, pages.count_words(text[:end + len(short_path)] if end >= 0 else text),
+                                      pages.setup_time(steps)))
+    return found
 
 
 class QrCache:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Callable
@@ -278,6 +279,15 @@ def render_short_path(catalog: Catalog, role: Role, page: str) -> str:
     out.append(f"[Открыть {_md(_lower_first(first.title))}]({_rel_md(page, checklist_page(first.id))})"
                "{ .md-button .md-button--primary }\n\n</div>\n")
     return "".join(out)
+
+
+_NOT_READ = re.compile(r"\]\([^)]*\)|\{[^}]*\}|<[^>]*>|^\s*(?:\d+\.|[-*+])\s", re.MULTILINE)
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def count_words(markdown: str) -> int:
+    """Words a reader reads in Markdown: link targets, {attributes}, tags and list markers are not read."""
+    return len(_WORD.findall(_NOT_READ.sub(" ", markdown)))
 
 
 def _step_link(page: str, step: Step) -> str:
