@@ -43,7 +43,8 @@ def test_start_page_gets_the_short_path_where_the_marker_was(project):
     site, _ = generated(project)
     text = (site.docs_dir / "parent" / "index.md").read_text("utf-8")
     assert "<!-- short-path -->" not in text
-    assert text.startswith("# Родителям\n\nПять шагов, чтобы получать новости класса и писать классному руководителю.\n\n"
+    assert text.startswith("# Родителям\n\n"
+                           "Пять шагов, чтобы получать новости класса и писать классному руководителю.\n\n"
                            '<div class="so-short-path" markdown>\n\n'
                            "**4 шага, около 25 минут; потом — 1 шаг со временем.**\n\n"
                            "1. [Установите MAX](../install.md#установите-max)\n"
@@ -128,6 +129,16 @@ def test_the_helper_of_an_unverified_step_is_named_in_the_dative(project):
     assert "so-step__unverified" not in (docs / "administrator.md").read_text("utf-8")
 
 
+def test_a_checklist_for_everyone_sends_readers_to_the_class_leader(project):
+    mutate(project, "checklists/administrator.yml", "audience: [administrator]",
+           "audience: [administrator, teacher, parent]")
+    mutate(project, "checklists/administrator.yml", "    done_when: Все классы школы видны в списке.\n",
+           "    done_when: Все классы школы видны в списке.\n    review: {unverified: true}\n")
+    site, _ = generated(project)
+    text = (site.docs_dir / "checklists" / "administrator.md").read_text("utf-8")
+    assert "покажите эту страницу классному руководителю." in text
+
+
 # --- validate keeps the structure whole ---------------------------------------------------------
 
 
@@ -139,7 +150,8 @@ def test_a_start_page_without_the_marker_is_an_error_at_the_file(project, monkey
 
 
 def test_the_marker_belongs_to_start_pages_only_and_only_once(project, monkeypatch):
-    mutate(project, "content/parent/join.md", "## Вступите в чат класса\n", "<!-- short-path -->\n\n## Вступите в чат класса\n")
+    mutate(project, "content/parent/join.md", "## Вступите в чат класса\n",
+           "<!-- short-path -->\n\n## Вступите в чат класса\n")
     mutate(project, "content/pupil/index.md", "<!-- short-path -->\n", "<!-- short-path -->\n\n<!--short-path-->\n")
     mutate(project, "content/teacher/index.md", "<!-- short-path -->\n", "```\n<!-- short-path -->\n```\n")
     lines = validate(project, monkeypatch)
@@ -219,7 +231,8 @@ def test_short_path_reading_counts_the_page_down_to_the_checklist_button(project
 
 def readme_table(readings) -> str:
     rows = [f"| {r.role.title_plural or r.role.title} | {r.words} | {r.setup} |" for r in readings]
-    return "\n".join(["| роль | слов до кнопки чек-листа | настройка по чек-листу роли |", "| --- | --- | --- |", *rows])
+    head = ["| роль | слов до кнопки чек-листа | настройка по чек-листу роли |", "| --- | --- | --- |"]
+    return "\n".join([*head, *rows])
 
 
 def test_readme_table_matches_the_shipped_start_pages(repo):

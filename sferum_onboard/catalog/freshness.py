@@ -42,7 +42,8 @@ class DueStep:
 
     def as_dict(self) -> dict:
         return {"file": self.location.file, "line": self.location.line, "column": self.location.column,
-                "id": self.id, "school_step": self.school, "checked": self.checked.isoformat() if self.checked else None,
+                "id": self.id, "school_step": self.school,
+                "checked": self.checked.isoformat() if self.checked else None,
                 "days_since_checked": self.age, "unverified": self.unverified, "note": self.note}
 
 

@@ -63,7 +63,8 @@ def load_mkdocs_config(project: Path, site_dir: Path | None = None, **overrides)
         raise SferumError(SITE["bad-config"].format(file=config_file, error=error)) from None
 
 
-def generate(project: Path, catalog: Catalog | None = None, coordinators: bool = False) -> tuple[Catalog, GeneratedSite]:
+def generate(project: Path, catalog: Catalog | None = None,
+             coordinators: bool = False) -> tuple[Catalog, GeneratedSite]:
     """Validate (unless given a catalog) and write the docs tree into project/build."""
     catalog = catalog or load_catalog(project)
     return catalog, generate_site(catalog, project / BUILD_DIR, coordinators)

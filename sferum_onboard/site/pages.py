@@ -178,7 +178,8 @@ def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int
             ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
     helper = catalog.roles.get(step.helper) if step.helper else None
     parts = [
-        f'<li class="so-step{" so-step--ongoing" if step.ongoing else ""}" id="{_h(step.id)}" data-step="{_h(step.id)}">',
+        f'<li class="so-step{" so-step--ongoing" if step.ongoing else ""}" id="{_h(step.id)}" '
+        f'data-step="{_h(step.id)}">',
         '<div class="so-step__head">',
         f'<input type="checkbox" class="so-step__box" id="{box}" aria-describedby="{box}-what">',
         f'<label class="so-step__title" for="{box}"><span class="so-step__number">{number}.</span> {_h(step.title)}</label>',
@@ -224,8 +225,12 @@ SCREEN_HELPERS = {"parent": "class_leader", "pupil": "class_leader", "teacher": 
 
 
 def screen_helper(catalog: Catalog, checklist: Checklist, step: Step) -> str | None:
-    """The dative of who can help with a screen that changed: the step's helper, else the audience's usual one."""
-    role = step.helper or next((SCREEN_HELPERS[a] for a in checklist.audience if a in SCREEN_HELPERS), None)
+    """The dative of who can help with a screen that changed: the step's helper, else the audience's usual one.
+
+    A checklist for everyone (the move from VK) names the class leader: families are the most likely to ask.
+    """
+    role = step.helper or next((helper for reader, helper in SCREEN_HELPERS.items() if reader in checklist.audience),
+                               None)
     return ROLE_DATIVE.get(role) if role else None
 
 
