@@ -3,6 +3,7 @@ their role's section, coordinators' pages kept off the public site, setup time a
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -239,3 +240,17 @@ def test_readme_table_matches_the_shipped_start_pages(repo):
     expected = readme_table(short_path_reading(load_catalog(repo)))
     assert expected in (repo / "README.md").read_text("utf-8"), \
         f"README.md, раздел «Сколько читать каждой роли», должен содержать эту таблицу:\n\n{expected}\n"
+
+
+def test_shipped_home_page_leads_to_every_start_page_and_the_parents_checklist(shipped_site):
+    """Role cards open the start pages; a parent reaches the checklist in one tap."""
+    project, built = shipped_site
+    home = visible_links(built.site_dir / "index.html")
+    wanted = {role.guide.url for role in load_catalog(project).roles.values() if role.guide} | {"checklists/parent/"}
+    assert wanted <= home, f"на главной нет ссылок на: {sorted(wanted - home)}"
+
+
+def visible_links(page: Path) -> set[str]:
+    """Where the article's links lead, relative to the site's root (the page is the home page)."""
+    article = re.search(r"<article\b.*?</article>", page.read_text("utf-8"), re.DOTALL).group(0)
+    return {href.split("#")[0] for href in re.findall(r'href="([^"]+)"', article) if "://" not in href}
