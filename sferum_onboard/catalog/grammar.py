@@ -41,6 +41,7 @@ LITERAL_FORMS = {"nom": "«Сферум»", "gen": "«Сферума»", "dat": 
 
 # Between the governing word and the name: spaces and Markdown emphasis or a link's «[».
 _GAP = r"[\s*_\[]+"
+_WINDOW = 80  # how far before a name the governing word and the gap may start
 
 
 @dataclass(frozen=True)
@@ -105,26 +106,27 @@ class Checker:
         self.names = {n.written: n for n in names}
         # Longest first, so «Сферум» is tried before Сферум and a longer name before its prefix.
         written = sorted(self.names, key=len, reverse=True)
-        alternatives = "|".join(re.escape(w) + ("" if w.endswith("»") else r"(?![\w»-])") for w in written)
-        bare = [w for w in written if not self.names[w].quoted and self.names[w].forms["nom"].startswith("«")]
+        self._name = re.compile("|".join(re.escape(w) + ("" if w.endswith("»") else r"(?![\w»-])") for w in written))
         governors = "|".join(sorted(PREPOSITIONS, key=len, reverse=True)) + "|" + _VERB
-        self._case = re.compile(rf"(?<![\w-])(?P<gov>(?i:{governors})){_GAP}(?P<name>{alternatives})")
-        unquoted = "|".join(re.escape(w) + r"(?![\w»-])" for w in bare)
-        self._quotes = re.compile(rf"(?<![\w-])(?P<gov>(?i:{_GENERIC})){_GAP}(?P<name>{unquoted})") if bare else None
-        self._any = re.compile("|".join(re.escape(w) for w in written))
+        # Searched only just before a name (names are rare, governing words are everywhere).
+        self._governor = re.compile(rf"(?<![\w-])(?P<gov>(?i:{governors})){_GAP}\Z")
+        self._generic = re.compile(rf"(?<![\w-])(?P<gov>(?i:{_GENERIC})){_GAP}\Z")
 
     def find(self, text: str) -> list[Misuse]:
-        if not self._any.search(text):
-            return []
         found = []
-        for match in self._case.finditer(text):
-            governor, name = match.group("gov"), self.names[match.group("name")]
-            case = PREPOSITIONS.get(governor.lower(), VERB_CASE)
-            if name.forms[case] != name.forms["nom"]:
-                found.append(Misuse(match.start("name"), governor, name, case))
-        for match in self._quotes.finditer(text) if self._quotes else ():
-            found.append(Misuse(match.start("name"), match.group("gov"), self.names[match.group("name")], None))
-        return sorted(found, key=lambda m: m.start)
+        for match in self._name.finditer(text):
+            name, start = self.names[match.group()], match.start()
+            window = max(0, start - _WINDOW)
+            before = self._governor.search(text, window, start)
+            if before:
+                case = PREPOSITIONS.get(before.group("gov").lower(), VERB_CASE)
+                if name.forms[case] != name.forms["nom"]:
+                    found.append(Misuse(start, before.group("gov"), name, case))
+            elif not name.quoted and name.forms["nom"].startswith("«"):
+                generic = self._generic.search(text, window, start)
+                if generic:
+                    found.append(Misuse(start, generic.group("gov"), name, None))
+        return found
 
 
 # --- Markdown as a reader sees it -------------------------------------------------
