@@ -69,7 +69,7 @@ def test_checklist_step_says_what_how_long_who_helps_what_first_and_where_to_rea
     assert 'Сначала выполните:' in step and 'href="#login-max"' in step
     assert '<a href="../../parent/join/#вступите-в-чат-класса">Подробная инструкция: Вступите в чат класса</a>' in step
     assert "Как понять, что получилось:</strong> Чат класса появился в списке чатов." in step
-    assert "Для кого: Родители. 4 шага, около 25 минут; потом — 1 шаг со временем." in text
+    assert "Для кого: родители. 4 шага, около 25 минут; потом — 1 шаг со временем." in text
 
 
 def test_dependency_in_another_checklist_links_to_that_checklist(generated):

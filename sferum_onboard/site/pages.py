@@ -124,7 +124,7 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     page = checklist_page(checklist.id)
     steps = [catalog.steps[i] for i in checklist.step_ids]
     renamed = {old: s.id for s in steps for old in s.renamed_from}
-    audience = ", ".join(catalog.roles[a].title_plural or catalog.roles[a].title
+    audience = ", ".join((catalog.roles[a].title_plural or catalog.roles[a].title).lower()  # after «Для кого:»
                          for a in checklist.audience if a in catalog.roles)
     site_url = catalog.settings.site_url if catalog.settings else "/"
     address = absolute_url(site_url, page)
