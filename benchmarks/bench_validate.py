@@ -47,7 +47,7 @@ def make_catalog(root: Path) -> None:
                       f"    depends_on: [step-{c}-{s - 1}]" if s else "    depends_on: []",
                       "    minutes: 5", "    platforms: [android, ios]", "    helper: class_leader",
                       "    done_when: Виден результат на экране.",
-                      "    review: {verified: 2026-10-01, source: приказ}"]
+                      "    review: {checked: 2026-10-01, source: приказ}"]
             page.append(f"\n## Шаг {s} раздел\n\nТекст с {{{{ messenger }}}}.\n")
         (root / "checklists" / f"list-{c}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (root / "content" / "guides" / f"page-{c}.md").write_text("".join(page), encoding="utf-8")

@@ -96,7 +96,7 @@ def test_dependencies_met_elsewhere_disappear(visit):
 
 
 def test_checklist_works_after_instant_navigation(visit):
-    guarded_page = visit("roles/parent/")
+    guarded_page = visit("parent/")
     page = guarded_page.page
     page.evaluate("window.__sameDocument = true")
     page.locator("article a[href$='checklists/parent/']").first.click()
@@ -166,7 +166,7 @@ def test_checklist_page_weight_stays_under_budget(visit):
     assert total < PAGE_BUDGET
 
 
-@pytest.mark.parametrize("path", ["", "checklists/parent/", "parent/join-class/", "roles/class_leader/"])
+@pytest.mark.parametrize("path", ["", "checklists/parent/", "parent/join-class/", "class-leader/"])
 def test_no_serious_accessibility_violations(visit, path):
     from axe_playwright_python.sync_playwright import Axe
 

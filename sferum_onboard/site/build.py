@@ -63,10 +63,11 @@ def load_mkdocs_config(project: Path, site_dir: Path | None = None, **overrides)
         raise SferumError(SITE["bad-config"].format(file=config_file, error=error)) from None
 
 
-def generate(project: Path, catalog: Catalog | None = None) -> tuple[Catalog, GeneratedSite]:
+def generate(project: Path, catalog: Catalog | None = None,
+             coordinators: bool = False) -> tuple[Catalog, GeneratedSite]:
     """Validate (unless given a catalog) and write the docs tree into project/build."""
     catalog = catalog or load_catalog(project)
-    return catalog, generate_site(catalog, project / BUILD_DIR)
+    return catalog, generate_site(catalog, project / BUILD_DIR, coordinators)
 
 
 def build_site(
@@ -135,7 +136,7 @@ def serve_site(project: Path | str = ".", dev_addr: str = "127.0.0.1:8000", open
     from mkdocs.commands.serve import serve
 
     project = Path(project)
-    generate(project)
+    generate(project, coordinators=True)  # a preview for the people who write the guides: their pages too
     config_file = project / CONFIG_FILE
     if not config_file.is_file():
         raise SferumError(SITE["no-config"].format(file=config_file))

@@ -29,7 +29,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return config
         project = Path(config.config_file_path).parent
         try:
-            generated = generate_site(load_catalog(project), project / self.config.build_dir)
+            generated = generate_site(load_catalog(project), project / self.config.build_dir,
+                                      coordinators=self.config.coordinators)
         except ContentError as error:
             raise PluginError("\n".join(str(p) for p in error.problems)) from None
         except SferumError as error:
