@@ -18,6 +18,7 @@ from sferum_onboard.catalog.model import Catalog
 from sferum_onboard.errors import SferumError
 from sferum_onboard.messages import SITE
 from sferum_onboard.site.generate import GeneratedSite, generate_site
+from sferum_onboard.site.optimize import optimize_site, precompress
 from sferum_onboard.site.privacy import check_site_dir, private_dirs_from_environment
 from sferum_onboard.site.search import SearchIndex, build_search_index
 
@@ -27,7 +28,9 @@ STAGES = {
     "validate": "Проверка чек-листов и инструкций",
     "generate": "Страницы чек-листов и ролей",
     "mkdocs": "Сборка сайта (MkDocs)",
+    "optimize": "Облегчение страниц для медленной связи",
     "search": "Поисковый индекс (Pagefind)",
+    "compress": "Сжатые копии файлов для веб-сервера",
 }
 
 
@@ -92,10 +95,14 @@ def build_site(
 
     step("mkdocs")
     pages = run_mkdocs(config)
+    step("optimize")
+    optimize_site(target)
     index = None
     if search:
         step("search")
         index = build_search_index(target)
+    step("compress")
+    precompress(target)
     return BuiltSite(target, generated, pages, index)
 
 
