@@ -88,7 +88,7 @@ def parse_rules(css: str, own: bool = False, context: tuple[str, ...] = ()) -> l
                 and node.content is not None:
             header = f"@{node.at_keyword} {' '.join(tinycss2.serialize(node.prelude).split())}"
             out.extend(parse_rules(tinycss2.serialize(node.content), own, context + (header,)))
-        elif node.type == "at-rule":
+        elif node.type == "at-rule" and node.lower_at_keyword != "charset":  # the combined file declares it
             out.append(_wrap(context, tinycss2.serialize([node]).strip()))
     return out
 
@@ -316,7 +316,7 @@ def optimize_site(site_dir: Path) -> Optimized:
                 items.extend(parse_rules(sheet.read_text("utf-8"), own))
                 before += sheet.stat().st_size
             kept = purge(items, usage.on_site, usage.properties)
-            css = serialize(kept).encode("utf-8")
+            css = ('@charset "UTF-8";' + serialize(kept)).encode("utf-8")
             target = site_dir / COMBINED.format(hash=hashlib.sha256(css).hexdigest()[:8])
             target.write_bytes(css)
             after += len(css)
