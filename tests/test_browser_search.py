@@ -101,12 +101,13 @@ def test_every_expected_page_exists(shipped_site):
             assert (built.site_dir / expected / "index.html").is_file(), expected
 
 
-def test_pagefind_finds_the_expected_pages(chromium, site_server, shipped_site):
-    rate, misses, fetched = measure(chromium, site_server.url, ".so-search-toggle", pagefind_results)
+def test_pagefind_finds_the_expected_pages(chromium, reader_site, request):
+    _, built, server = reader_site
+    rate, misses, fetched = measure(chromium, server.url, ".so-search-toggle", pagefind_results)
     search_bytes = sum(size for url, size in fetched.items() if "/pagefind/" in url)
-    report("Pagefind (shipped)", rate, misses,
+    report(f"Pagefind (shipped, {request.node.callspec.id})", rate, misses,
            f"{search_bytes} bytes fetched for all the queries, nothing before the first one "
-           f"(index on disk {shipped_site[1].search.bytes} bytes)")
+           f"(index on disk {built.search.bytes} bytes)")
     assert rate >= FLOOR
 
 

@@ -161,6 +161,9 @@ class Usage:
     def __init__(self, pages: list[LexborHTMLParser], script_words: set[str]):
         self.pages = pages
         self.names = [page_names(page) for page in pages]
+        self.site_names = set().union(*self.names)
+        self.site_values = {value for page in pages for node in page.root.traverse()
+                            for value in node.attributes.values() if value}
         self.words = script_words
         self.properties = {w for w in script_words if w.startswith("--")}  # custom properties scripts set
         self._site: dict[str, bool] = {}
@@ -174,9 +177,12 @@ class Usage:
             return True  # a selector the engine cannot read: keep it
 
     def scripted(self, selector: str) -> bool:
-        """Every class, id, attribute and attribute value it names occurs in the scripts: they may make it."""
-        names = [n[1:] for n in all_names(selector)] + re.findall(r"=\s*\"?([\w-]+)", selector)
-        return bool(names) and all(name in self.words for name in names)
+        """Every name it needs is on some page or in the scripts (classes, ids, attributes, attribute
+        values): a script may put the element or the class there."""
+        names = all_names(selector)
+        values = re.findall(r"=\s*\"?([\w-]+)", selector)
+        return bool(names) and all(n in self.site_names or n[1:] in self.words for n in names) \
+            and all(v in self.words or v in self.site_values for v in values)
 
     def on_site(self, selector: str) -> bool:
         if selector not in self._site:
@@ -262,20 +268,24 @@ def critical(items: list[Rule | str], usage: Usage, page: int) -> list[Rule | st
 # --- the site ------------------------------------------------------------------------
 
 
-def _local(site_dir: Path, page: Path, url: str) -> Path | None:
-    """The file a relative URL on a page points at, if it is on this site."""
+def _local(site_dir: Path, page: Path, url: str) -> tuple[Path, str] | None:
+    """The file a URL on a page points at, if it is on this site, and the URL's way to the site root.
+
+    Relative URLs ('../../assets/x.css' → '../../') and root-relative ones, which MkDocs writes on
+    404.html under the site_url's path ('/school/assets/x.css' → '/school/')."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    base = posixpath.dirname(page.relative_to(site_dir).as_posix())
-    target = posixpath.normpath(posixpath.join(base, parts.path))
-    path = site_dir / target
-    return path if path.is_file() else None
-
-
-def _relative(site_dir: Path, page: Path, target: Path) -> str:
-    base = posixpath.dirname(page.relative_to(site_dir).as_posix()) or "."
-    return posixpath.relpath(target.relative_to(site_dir).as_posix(), base)
+    if parts.path.startswith("/"):
+        segments = parts.path.lstrip("/").split("/")
+        candidates = ["/".join(segments[i:]) for i in range(len(segments))]
+    else:
+        base = posixpath.dirname(page.relative_to(site_dir).as_posix())
+        candidates = [posixpath.normpath(posixpath.join(base, parts.path))]
+    for relative in candidates:
+        if not relative.startswith("..") and (site_dir / relative).is_file() and parts.path.endswith(relative):
+            return site_dir / relative, parts.path[: -len(relative)]
+    return None
 
 
 def html_pages(site_dir: Path) -> list[Path]:
@@ -290,14 +300,17 @@ def optimize_site(site_dir: Path) -> Optimized:
     trees = {page: LexborHTMLParser(text) for page, text in texts.items()}
 
     sheets: dict[Path, tuple[Path, ...]] = {}  # page → its stylesheets, in order
+    roots: dict[Path, str] = {}  # page → the URL prefix of the site root its stylesheet links use
     words: set[str] = set()
     for page, text in texts.items():
-        sheets[page] = tuple(p for p in (_local(site_dir, page, HREF.search(tag).group(1))
-                                         for tag in LINK_CSS.findall(text) if HREF.search(tag)) if p)
+        linked = [found for found in (_local(site_dir, page, HREF.search(tag).group(1))
+                                      for tag in LINK_CSS.findall(text) if HREF.search(tag)) if found]
+        sheets[page] = tuple(path for path, _ in linked)
+        roots[page] = linked[0][1] if linked else ""
         for _, src, _ in SCRIPT_SRC.findall(text):
             script = _local(site_dir, page, src)
             if script:
-                words.update(WORDS.findall(script.read_text("utf-8", errors="replace")))
+                words.update(WORDS.findall(script[0].read_text("utf-8", errors="replace")))
         for script in trees[page].css("script:not([src])"):
             words.update(WORDS.findall(script.text()))
     usage = Usage(list(trees.values()), words)
@@ -324,7 +337,7 @@ def optimize_site(site_dir: Path) -> Optimized:
         target, kept = combined[linked]
         inline = serialize(critical(kept, usage, index[page]))
         largest = max(largest, len(inline.encode("utf-8")))
-        texts[page] = rewrite_page(text, inline, _relative(site_dir, page, target))
+        texts[page] = rewrite_page(text, inline, roots[page] + target.relative_to(site_dir).as_posix())
     for page, text in texts.items():
         page.write_text(text, "utf-8")
     _drop_source_maps(site_dir)

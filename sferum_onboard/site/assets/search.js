@@ -83,7 +83,8 @@
     return many;
   }
 
-  /* The site's root URL, from Material's config (relative base of this page). */
+  /* The site's root URL, from Material's config (relative base of the page the script loaded on:
+   * instant navigation keeps this script and the first page's config, so it is read once, here). */
   function siteRoot() {
     var base = ".";
     var config = document.getElementById("__config");
@@ -93,9 +94,11 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
+  var ROOT = siteRoot();
+
   function load() {
     if (!pagefind) {
-      var root = siteRoot();
+      var root = ROOT;
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
         return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24 }))
           .then(function () { return module.init(); })
