@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sferum_onboard.catalog import load_catalog, validate_project
 from sferum_onboard.cli import cli
 from sferum_onboard.errors import ContentError
+from sferum_onboard.site.generate import generate_site
 
 ROLES = """\
 roles:
@@ -372,3 +373,42 @@ def test_unknown_variable_in_yaml_is_located(project, monkeypatch):
     assert result.exit_code == 1
     assert ("checklists/shared.yml:3:12: неизвестная переменная «{{ mesenger }}»; есть: messenger"
             in lines_of(result)), result.output
+
+
+PLATFORM_FORMS = ("  platform: {nom: «Сферум», gen: «Сферума», dat: «Сферуму», acc: «Сферум», "
+                  "ins: «Сферумом», prep: «Сферуме»}\n")
+
+
+def test_case_forms_expand_in_pages_and_yaml(project):
+    mutate(project, "site_config/site.yml", "variables: {messenger: MAX}\n", "variables:\n  messenger: MAX\n"
+           + PLATFORM_FORMS)
+    mutate(project, "checklists/shared.yml", "title: Установите MAX",
+           "title: Установите {{ messenger }} и работайте в {{ platform.prep }}")
+    mutate(project, "content/parent/join.md", "Текст.", "Чаты в {{ platform.prep }}, звонки в {{ messenger.prep }}.")
+    catalog = load_catalog(project)
+    assert catalog.steps["install-max"].title == "Установите MAX и работайте в «Сферуме»"
+    assert catalog.settings.variables["platform"] == "«Сферум»"
+    assert catalog.settings.declinable == {"platform"}
+    generated = generate_site(catalog, project / "build")
+    page = (generated.docs_dir / "parent" / "join.md").read_text("utf-8")
+    assert "Чаты в «Сферуме», звонки в MAX." in page
+
+
+def test_unknown_case_form_is_located(project, monkeypatch):
+    monkeypatch.chdir(project)
+    mutate(project, "site_config/site.yml", "variables: {messenger: MAX}\n", "variables:\n  messenger: MAX\n"
+           + PLATFORM_FORMS)
+    mutate(project, "content/parent/join.md", "Текст.", "О {{ platform.loc }}.")
+    result = run(".")
+    assert result.exit_code == 1
+    assert ("content/parent/join.md:5:3: неизвестная переменная «{{ platform.loc }}»; есть: messenger, platform "
+            "(в нужном падеже: {{ platform.prep }} и т. п.)" in lines_of(result)), result.output
+
+
+def test_case_forms_must_be_complete(project, monkeypatch):
+    monkeypatch.chdir(project)
+    mutate(project, "site_config/site.yml", "variables: {messenger: MAX}\n",
+           "variables:\n  platform: {nom: Сферум, gen: Сферума}\n")
+    result = run(".")
+    assert result.exit_code == 1
+    assert any(line.startswith("site_config/site.yml:4:") for line in lines_of(result)), result.output

@@ -7,7 +7,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote
 
-from sferum_onboard.catalog.guides import Page
+from sferum_onboard.catalog.guides import Page, known_variables
 from sferum_onboard.catalog.model import CATALOG_ROLES, Catalog, GuideRef
 from sferum_onboard.errors import Location, Problem
 from sferum_onboard.messages import CATALOG
@@ -164,7 +164,7 @@ def _guides(catalog: Catalog, sources, pages: dict[str, Page], report) -> None:
 
 def _variables(catalog: Catalog, pages: dict[str, Page], content_folder: str, report) -> None:
     known = dict(catalog.settings.variables) if catalog.settings else {}
-    names = ", ".join(sorted(known)) or "нет ни одной (site_config/site.yml)"
+    names = known_variables([name for name in known if "." not in name], catalog.settings.declinable if catalog.settings else ())
     for page in pages.values():
         for variable in page.variables:
             if variable.name not in known:

@@ -18,7 +18,7 @@ SEPARATOR = "-"
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([^\s}]+)[^}]*\}\s*$")
-_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)?)\s*\}\}")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
 _LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -115,6 +115,36 @@ def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> 
         text = file.read_text("utf-8", errors="replace")
         pages[relative] = scan_page(relative, text, variables)
     return pages
+
+
+# Russian cases, in the order grammars list them: a name that declines has all six forms.
+CASES = ("nom", "gen", "dat", "acc", "ins", "prep")
+
+
+def variable_values(declared: dict) -> dict[str, str]:
+    """The values `{{ name }}` and `{{ name.case }}` expand to, from site.yml's `variables`.
+
+    A name with case forms gives its nominative as `{{ name }}` and each form
+    as `{{ name.gen }}` … `{{ name.prep }}`. A plain string is a name that does
+    not decline (MAX): every form is the string itself, so text can say
+    `{{ messenger.prep }}` and survive a rename to a name that declines.
+    """
+    values: dict[str, str] = {}
+    for name, value in declared.items():
+        forms = value if isinstance(value, dict) else dict.fromkeys(CASES, value)
+        values[name] = forms["nom"]
+        values.update((f"{name}.{case}", forms[case]) for case in CASES)
+    return values
+
+
+def known_variables(names, declinable=()) -> str:
+    """The names a "variable-unknown" message offers, with a case form as an example."""
+    if not names:
+        return "нет ни одной (site_config/site.yml)"
+    text = ", ".join(sorted(names))
+    if declinable:
+        text += f" (в нужном падеже: {{{{ {min(declinable)}.prep }}}} и т. п.)"
+    return text
 
 
 def variable_names(text: str) -> list[str]:

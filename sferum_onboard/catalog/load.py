@@ -14,7 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from sferum_onboard.catalog import checks, schema
-from sferum_onboard.catalog.guides import expand_variables, scan_content, variable_names
+from sferum_onboard.catalog.guides import (
+    expand_variables, known_variables, scan_content, variable_names, variable_values,
+)
 from sferum_onboard.catalog.model import (
     Catalog, Checklist, GuideRef, OrgStep, Review, Role, RoadMap, SiteSettings, Step, Target, TargetAudience,
 )
@@ -140,8 +142,9 @@ def _expand_variables(documents: dict[str, tuple[str, YamlDocument]]) -> list[Pr
     is made once in site_config/site.yml for the YAML as well as the guides.
     """
     site = next((doc for kind, doc in documents.values() if kind == "site"), None)
-    variables = dict(site.data["variables"]) if site else {}
-    known = ", ".join(sorted(variables)) or "нет ни одной (site_config/site.yml)"
+    declared = dict(site.data["variables"]) if site else {}
+    variables = variable_values(declared)
+    known = known_variables(declared, [n for n, v in declared.items() if isinstance(v, dict)])
     problems: list[Problem] = []
 
     def walk(document: YamlDocument, value, path: tuple):
@@ -238,7 +241,9 @@ def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
             school = data["school"]
             settings = SiteSettings(
                 school_name=school["name"], school_short_name=school["short_name"], site_url=data["site_url"],
-                variables=MappingProxyType(dict(data["variables"])), region=school.get("region"),
+                variables=MappingProxyType(variable_values(data["variables"])),
+                declinable=frozenset(n for n, v in data["variables"].items() if isinstance(v, dict)),
+                region=school.get("region"),
                 logo=school.get("logo"),
             )
 
@@ -255,9 +260,9 @@ def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
 def _review(raw: dict | None) -> Review:
     if not raw:
         return Review()
-    verified = raw.get("verified")
+    checked = raw.get("checked")
     return Review(
-        verified=dt.date.fromisoformat(verified) if verified else None,
+        checked=dt.date.fromisoformat(checked) if checked else None,
         source=raw.get("source"), unverified=bool(raw.get("unverified", False)), note=raw.get("note"),
     )
 
@@ -268,7 +273,7 @@ def _step(raw: dict, location: Location) -> Step:
         minutes=raw["minutes"], platforms=tuple(raw["platforms"]), done_when=raw["done_when"],
         depends_on=tuple(raw.get("depends_on", ())), helper=raw.get("helper"),
         renamed_from=tuple(raw.get("renamed_from", ())), milestone=raw.get("milestone"),
-        key=bool(raw.get("key", False)), review=_review(raw.get("review")), location=location,
+        key=bool(raw.get("key", False)), ongoing=bool(raw.get("ongoing", False)), review=_review(raw.get("review")), location=location,
     )
 
 

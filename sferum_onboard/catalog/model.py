@@ -46,7 +46,9 @@ class GuideRef:
 
 @dataclass(frozen=True)
 class Review:
-    verified: dt.date | None = None
+    """Notes for coordinators (never shown to readers): when the step's facts were last checked."""
+
+    checked: dt.date | None = None
     source: str | None = None
     unverified: bool = False
     note: str | None = None
@@ -68,6 +70,7 @@ class Step:
     renamed_from: tuple[str, ...] = ()
     milestone: str | None = None
     key: bool = False
+    ongoing: bool = False  # done over weeks (a course): not counted in the setup time
     review: Review = Review()
     location: Location = Location("")
 
@@ -152,7 +155,8 @@ class SiteSettings:
     school_name: str
     school_short_name: str
     site_url: str  # ends with "/"
-    variables: Mapping[str, str]
+    variables: Mapping[str, str]  # "platform", "platform.prep", … → text (see catalog.guides.variable_values)
+    declinable: frozenset[str] = frozenset()  # names that have case forms in site.yml
     region: str | None = None
     logo: str | None = None
 

@@ -54,7 +54,7 @@ def _young(person: Person) -> bool:
     return person.role == "pupil" and person.grade is not None and person.grade <= 4
 
 
-def message(person: Person, step: Step, url: str | None, platform: str = "Сферум", messenger: str = "MAX") -> str:
+def message(person: Person, step: Step, url: str | None, platform: str = "«Сферум»", messenger: str = "MAX") -> str:
     """A short polite draft in Russian for a personal chat; it names nobody but the addressee.
 
     The guides say «вы» to everyone, pupils included, so the message does too.
@@ -90,7 +90,7 @@ def reminders(
     pupil_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
     wanted = (normalise_class(class_name) or class_name) if class_name else None
     variables = catalog.settings.variables if catalog.settings else {}
-    platform, messenger = variables.get("platform", "Сферум"), variables.get("messenger", "MAX")
+    platform, messenger = variables.get("platform.acc", "«Сферум»"), variables.get("messenger.prep", "MAX")  # «про …», «в …»
     found = []
     for entry in result.behind:
         person = entry.person
