@@ -299,6 +299,7 @@ SITE = {
     "unknown-engine": "неизвестный движок сайта «{engine}»: есть mkdocs и zensical",
     "no-pagefind": "не установлен пакет pagefind-bin: поиск по сайту не будет работать",
     "pagefind-failed": "не удалось построить поисковый индекс: {detail}",
+    "bad-synonyms": "{page}: synonyms в начале страницы — это список слов, например synonyms: [глоссарий, термины]",
 }
 
 TRACKING_VIEW = {

@@ -123,7 +123,7 @@ def build_site(
     index = None
     if search:
         step("search")
-        index = build_search_index(target)
+        index = build_search_index(target, generated.docs_dir)
     step("compress")
     precompress(target)
     return BuiltSite(target, generated, pages, index)
