@@ -188,6 +188,41 @@ def slow_3g(browser, url: str, selector: str) -> dict[str, float]:
             "bytes_load": sum(size for _, size in received)}
 
 
+SEARCHES = ("не приходит смс", "семейная защита")  # a first query and a second one, as a parent types them
+SHOWN = "q => document.querySelector('.so-search__status').dataset.query === q"
+
+
+def slow_3g_search(browser, url: str) -> dict[str, float]:
+    """Seconds and bytes from typing to the results list, for a first and a second query."""
+    context = browser.new_context(**MOBILE)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    received: list[int] = []  # bodies of the page's and its workers' requests, as they finish
+
+    def finished(request) -> None:
+        try:
+            received.append(request.sizes()["responseBodySize"])
+        except Exception:  # a request the page dropped has no sizes
+            pass
+
+    context.on("requestfinished", finished)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    figures = {}
+    page.locator(".so-search-toggle").click()
+    for n, query in enumerate(SEARCHES, 1):
+        before, start = len(received), page.evaluate("performance.now()")
+        page.locator("#so-search-input").fill(query)
+        page.wait_for_function(SHOWN, arg=query, timeout=60_000)
+        figures[f"time_{n}"] = (page.evaluate("performance.now()") - start) / 1000
+        figures[f"bytes_{n}"] = sum(received[before:])
+    context.close()
+    return figures
+
+
 # --- the table -------------------------------------------------------------------
 
 
@@ -231,6 +266,7 @@ def main() -> int:
                         print(f"  lighthouse round {round_ + 1}: {name}: "
                               f"{light[name][-1]['performance']:.2f}", file=sys.stderr)
             slow: dict[str, list] = {name: [] for name in pages}
+            searches: list[dict[str, float]] = []
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
@@ -238,6 +274,7 @@ def main() -> int:
                 for _ in range(args.rounds):
                     for name, (url, selector) in pages.items():
                         slow[name].append(slow_3g(browser, url, selector))
+                    searches.append(slow_3g_search(browser, ours.url))
                 browser.close()
         finally:
             stock.close()
@@ -264,6 +301,11 @@ def main() -> int:
         ("first contentful paint (goal ≤ 3 s)", "fcp"), ("first step / heading painted", "seen"),
         ("bytes by first paint", "bytes_fcp"), ("bytes by first step (≤ 150 KB)", "bytes_seen"),
         ("bytes by load", "bytes_load")], shown)
+    found = median(searches)
+    print(f"\nSearch on our home page, slow 3G (the 200 ms wait after typing included):")
+    for n, query in enumerate(SEARCHES, 1):
+        print(f"  {'first' if n == 1 else 'next'} query «{query}»: {found[f'time_{n}']:.2f} s, "
+              f"{found[f'bytes_{n}'] / 1000:.0f} KB")
     return 0
 
 

@@ -102,7 +102,9 @@
     if (!pagefind) {
       var root = ROOT;
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24 }))
+        // noWorker: the wasm runs here, so a first query skips the 41 KB worker script (and its
+        // 5-second start-up limit, which a slow line overruns).
+        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true }))
           .then(function () { return module.init(); })
           .then(function () { return module; });
       });
