@@ -152,28 +152,28 @@ FCP = """() => new Promise(resolve => {
 })"""
 
 
-def slow_3g(browser, url: str, selector: str) -> dict[str, float]:
+def throttled(browser):
+    """A phone-sized page on slow 3G with no cache, and its CDP session."""
     context = browser.new_context(**MOBILE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-    clock: dict[str, float] = {}  # CDP's monotonic seconds → wall-clock, from the first request
+    return context, page, cdp
+
+
+def slow_3g(browser, url: str, selector: str) -> dict[str, float]:
+    context, page, cdp = throttled(browser)
+    clock: dict[str, float] = {}  # the first request: wall-clock start, CDP's monotonic seconds → wall-clock
     received: list[tuple[float, int]] = []
 
     def sent(event) -> None:
+        clock.setdefault("start", event["wallTime"])
         clock.setdefault("offset", event["wallTime"] - event["timestamp"])
 
     cdp.on("Network.requestWillBeSent", sent)
     cdp.on("Network.dataReceived", lambda e: received.append((e["timestamp"], e["dataLength"])))
-    start = None
-
-    def started(event) -> None:
-        nonlocal start
-        start = start or event["wallTime"]
-
-    cdp.on("Network.requestWillBeSent", started)
     page.goto(url, wait_until="commit")
     fcp = page.evaluate(FCP) / 1000
     seen = page.evaluate(WATCH, selector) / 1000
@@ -184,6 +184,7 @@ def slow_3g(browser, url: str, selector: str) -> dict[str, float]:
     def bytes_by(moment: float) -> int:
         return sum(size for stamp, size in received if stamp + clock["offset"] <= moment)
 
+    start = clock["start"]
     return {"fcp": fcp - start, "seen": seen - start, "bytes_fcp": bytes_by(fcp), "bytes_seen": bytes_by(seen),
             "bytes_load": sum(size for _, size in received)}
 
@@ -194,12 +195,7 @@ SHOWN = "q => document.querySelector('.so-search__status').dataset.query === q"
 
 def slow_3g_search(browser, url: str) -> dict[str, float]:
     """Seconds and bytes from typing to the results list, for a first and a second query."""
-    context = browser.new_context(**MOBILE)
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    context, page, _ = throttled(browser)
     received: list[int] = []  # bodies of the page's and its workers' requests, as they finish
 
     def finished(request) -> None:

@@ -47,6 +47,9 @@ ALWAYS = ":not(#so-never)"
 TOKENS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)|#(-?[_a-zA-Z][\w-]*)|\[\s*([\w-]+)")
 WORDS = re.compile(r"[\w-]+")
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
+EXACT_VALUE = re.compile(r"\[\s*([\w-]+)\s*=\s*\"?([\w-]+)\"?\s*\]")
+TYPE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")  # element types, brackets emptied first
+MAX_VALUE = 40  # longer attribute values (URLs, texts) are not worth remembering
 LINK_CSS = re.compile(r'<link\b[^>]*\brel="?stylesheet"?[^>]*>')
 HREF = re.compile(r'\bhref="([^"]+)"')
 SCRIPT_SRC = re.compile(r'<script\b([^>]*)\bsrc="([^"]+)"([^>]*)>')
@@ -166,7 +169,7 @@ class Usage:
                             for value in node.attributes.values() if value}
         self.words = script_words
         self.properties = {w for w in script_words if w.startswith("--")}  # custom properties scripts set
-        self._site: dict[str, bool] = {}
+        self._dom: dict[str, bool] = {}  # selector → it matches some page
 
     def matches(self, selector: str, page: int) -> bool:
         if not required_names(selector) <= self.names[page]:
@@ -184,40 +187,54 @@ class Usage:
         return bool(names) and all(n in self.site_names or n[1:] in self.words for n in names) \
             and all(v in self.words or v in self.site_values for v in values)
 
+    def on_some_page(self, selector: str) -> bool:
+        if selector not in self._dom:
+            self._dom[selector] = any(self.matches(selector, i) for i in range(len(self.pages)))
+        return self._dom[selector]
+
     def on_site(self, selector: str) -> bool:
-        if selector not in self._site:
-            self._site[selector] = (any(self.matches(selector, i) for i in range(len(self.pages)))
-                                    or self.scripted(selector))
-        return self._site[selector]
+        return self.on_some_page(selector) or self.scripted(selector)
+
+    def on_page(self, selector: str, page: int) -> bool:
+        """`matches`, without asking the engine about a selector no page has (a script's)."""
+        return self.on_some_page(selector) and self.matches(selector, page)
 
 
 def page_names(page: LexborHTMLParser) -> set[str]:
-    """'.class', '#id' and '[attribute' of every element of a page."""
+    """'tag', '.class', '#id', '[attribute' and '[attribute=value' of every element of a page."""
     names: set[str] = set()
     for node in page.root.traverse():
+        names.add(node.tag)
         for attribute, value in node.attributes.items():
             names.add("[" + attribute)
             if attribute == "class" and value:
                 names.update("." + c for c in value.split())
             elif attribute == "id" and value:
                 names.add("#" + value)
+            elif value and len(value) <= MAX_VALUE:
+                names.add(f"[{attribute}={value}")
     return names
 
 
 @functools.lru_cache(maxsize=None)
 def all_names(selector: str) -> frozenset[str]:
+    """Classes, ids and attributes a selector names (anywhere in it)."""
     return frozenset(("." + a) if a else ("#" + b) if b else ("[" + c) for a, b, c in TOKENS.findall(selector))
 
 
 @functools.lru_cache(maxsize=None)
 def required_names(selector: str) -> frozenset[str]:
-    """The names an element chain must carry to match: those outside :not(), :is() and the like."""
+    """What an element chain must carry to match: the names, element types and exact attribute values
+    outside :not(), :is() and the like (those may be alternatives or negations)."""
     outside = selector
     while True:
         inner = re.sub(r"\([^()]*\)", "", outside)
         if inner == outside:
-            return all_names(outside)
+            break
         outside = inner
+    values = {f"[{name}={value}" for name, value in EXACT_VALUE.findall(outside)}
+    types = set(TYPE.findall(re.sub(r"\[[^\]]*\]", "[]", outside)))
+    return all_names(outside) | values | types
 
 
 def purge(items: list[Rule | str], keep, used_properties: set[str] = frozenset()) -> list[Rule | str]:
@@ -261,7 +278,7 @@ def critical(items: list[Rule | str], usage: Usage, page: int) -> list[Rule | st
         return not any(re.match(r"@media\s+print\b", c) for c in context)
 
     chosen = [i for i in items if screen(i) and (isinstance(i, str) or i.own
-                                                 or any(usage.matches(s, page) for s in i.selectors))]
+                                                 or any(usage.on_page(s, page) for s in i.selectors))]
     return purge(chosen, lambda s: True, usage.properties)
 
 
