@@ -156,8 +156,9 @@ def serialize(items: list[Rule | str]) -> str:
 class Usage:
     """Selectors tried against parsed pages, and against the words of their scripts.
 
-    Lexbor reads a selector anew at each call, so a selector is first checked
-    against the class, id and attribute names of a page: one it names that
+    Lexbor reads a selector anew and walks the page at each call, so a
+    selector is first checked against the names on the page (classes, ids,
+    attributes, exact attribute values, element types): one it requires that
     the page lacks means no match, without asking the engine.
     """
 
@@ -165,8 +166,7 @@ class Usage:
         self.pages = pages
         self.names = [page_names(page) for page in pages]
         self.site_names = set().union(*self.names)
-        self.site_values = {value for page in pages for node in page.root.traverse()
-                            for value in node.attributes.values() if value}
+        self.site_values = {name.split("=", 1)[1] for name in self.site_names if name.startswith("[") and "=" in name}
         self.words = script_words
         self.properties = {w for w in script_words if w.startswith("--")}  # custom properties scripts set
         self._dom: dict[str, bool] = {}  # selector → it matches some page
