@@ -320,8 +320,12 @@ SITE = {
     "bad-config": "ошибка в настройках сайта {file}: {error}",
     "mkdocs-warnings": "MkDocs не собрал сайт: в строгом режиме недопустимы предупреждения (ниже)",
     "mkdocs-failed": "MkDocs не собрал сайт: {error}",
+    "zensical-failed": "Zensical не собрал сайт: {detail}",
+    "no-zensical": "не установлен пакет zensical (второй движок сайта ставится с тестами: pip install -e '.[test]')",
+    "unknown-engine": "неизвестный движок сайта «{engine}»: есть mkdocs и zensical",
     "no-pagefind": "не установлен пакет pagefind-bin: поиск по сайту не будет работать",
     "pagefind-failed": "не удалось построить поисковый индекс: {detail}",
+    "bad-synonyms": "{page}: synonyms в начале страницы — это список слов, например synonyms: [глоссарий, термины]",
 }
 
 TRACKING_VIEW = {

@@ -261,8 +261,9 @@ def test_build_command_reports_progress_and_pages(project, tmp_path, monkeypatch
     assert result.stdout == ("Готово: 19 страниц в папке public/. "
                              "Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.\n")
     assert result.stderr.splitlines() == [
-        "[1/4] Проверка чек-листов и инструкций…", "[2/4] Страницы чек-листов и ролей…",
-        "[3/4] Сборка сайта (MkDocs)…", "[4/4] Поисковый индекс (Pagefind)…",
+        "[1/6] Проверка чек-листов и инструкций…", "[2/6] Страницы чек-листов и ролей…",
+        "[3/6] Сборка сайта…", "[4/6] Облегчение страниц для медленной связи…",
+        "[5/6] Поисковый индекс (Pagefind)…", "[6/6] Сжатые копии файлов для веб-сервера…",
     ]
     assert (project / "public" / "checklists" / "parent" / "index.html").is_file()
     assert (project / "public" / "pagefind" / "pagefind.js").is_file()

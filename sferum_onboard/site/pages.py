@@ -138,11 +138,16 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
                    "ребёнку помогает взрослый.</p>\n\n")
     out.append('<p class="so-print-only so-print-name">Имя: ______________________________ '
                "Класс: ________ Дата: ____________</p>\n\n")
+    # Rendered as checklist.js shows a fresh list, so nothing moves when the script runs (CLS 0);
+    # sferum.css hides it where scripts are off.
     out.append(
-        '<div class="so-progress" data-so-progress hidden>'
-        '<p class="so-progress__text" role="status" aria-live="polite"></p>'
+        '<div class="so-progress" data-so-progress>'
+        '<p class="so-progress__text" role="status" aria-live="polite">'
+        f'Выполнено 0 из {len(steps)} {"шага" if len(steps) % 10 == 1 and len(steps) % 100 != 11 else "шагов"}</p>'
         f'<progress class="so-progress__bar" max="{len(steps)}" value="0" aria-hidden="true"></progress>'
-        '<p class="so-progress__actions"><a class="so-progress__next" href="#" hidden>К следующему шагу</a> '
+        '<p class="so-progress__actions">'
+        f'<a class="so-progress__next" href="#{_h(steps[0].id) if steps else ""}"{"" if steps else " hidden"}>'
+        'К следующему шагу</a> '
         '<button type="button" class="so-progress__print md-button">Распечатать</button> '
         '<button type="button" class="so-progress__reset md-button">Снять все отметки</button></p>'
         '</div>\n\n'

@@ -53,6 +53,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_post_build(self, config):
         if self.config.enabled and self.config.search:
             try:
-                build_search_index(Path(config.site_dir))
+                build_search_index(Path(config.site_dir), Path(config.docs_dir))
             except SferumError as error:
                 raise PluginError(str(error)) from None

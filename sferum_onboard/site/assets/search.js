@@ -28,7 +28,9 @@
   var ENDINGS = ("иями ями ами ией иям ием иях ого ему ому ими ыми его ете ите ешь ать ять ить еть уть " +
     "ее ие ые ое ей ий ый ой ем им ым ом их ых ую юю ая яя ою ею ах ях ам ям ов ев ью ия ья ет ит ут ют ат ят " +
     "ла ло ли а я о е ы и у ю ь й").split(" ");
-  var STOP = { "как": 1, "что": 1, "для": 1, "или": 1, "это": 1, "где": 1, "мне": 1, "меня": 1, "если": 1, "чтобы": 1 };
+  // Words that carry the reader's mood, not the topic («не могу войти», «что должен сделать»).
+  var STOP = { "как": 1, "что": 1, "для": 1, "или": 1, "это": 1, "где": 1, "мне": 1, "меня": 1, "если": 1, "чтобы": 1,
+    "могу": 1, "можно": 1, "нужно": 1, "надо": 1, "должен": 1, "должна": 1, "должны": 1, "сделать": 1 };
 
   function stem(word) {
     if (!/^[а-я]+$/.test(word)) return word;
@@ -83,7 +85,8 @@
     return many;
   }
 
-  /* The site's root URL, from Material's config (relative base of this page). */
+  /* The site's root URL, from Material's config (relative base of the page the script loaded on:
+   * instant navigation keeps this script and the first page's config, so it is read once, here). */
   function siteRoot() {
     var base = ".";
     var config = document.getElementById("__config");
@@ -93,11 +96,15 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
+  var ROOT = siteRoot();
+
   function load() {
     if (!pagefind) {
-      var root = siteRoot();
+      var root = ROOT;
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24 }))
+        // noWorker: the wasm runs here, so a first query skips the 41 KB worker script (and its
+        // 5-second start-up limit, which a slow line overruns).
+        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true }))
           .then(function () { return module.init(); })
           .then(function () { return module; });
       });
