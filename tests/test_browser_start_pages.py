@@ -119,3 +119,20 @@ def test_shipped_key_warnings_are_body_size(chromium, shipped_site, site_server)
             assert all(size == body for size in warnings), (path, body, warnings)
         finally:
             page.close()
+
+
+def test_every_shipped_checklist_shows_its_first_step_on_the_first_screen(chromium, shipped_site, site_server):
+    """A parent who taps «Открыть чек-лист» sees a step to tick without scrolling."""
+    project, _ = shipped_site
+    late = {}
+    for checklist in load_catalog(project).checklists.values():
+        page = guarded(chromium, site_server.url, **PHONE)
+        try:
+            page.page.goto(f"{site_server.url}checklists/{checklist.id}/")
+            box = page.page.locator("ol.so-checklist > li:first-child .so-step__title").bounding_box()
+            assert page.foreign == []
+        finally:
+            page.close()
+        if box["y"] + box["height"] > 740:
+            late[checklist.id] = round(box["y"] + box["height"])
+    assert not late, f"первый шаг чек-листа ниже первого экрана (740 px): {late}"

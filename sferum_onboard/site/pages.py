@@ -148,13 +148,8 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
         '<p class="so-progress__actions">'
         f'<a class="so-progress__next" href="#{_h(steps[0].id) if steps else ""}"{"" if steps else " hidden"}>'
         'К следующему шагу</a> '
-        '<button type="button" class="so-progress__print md-button">Распечатать</button> '
-        '<button type="button" class="so-progress__reset md-button">Снять все отметки</button></p>'
+        '<button type="button" class="so-progress__print md-button">Распечатать</button></p>'
         '</div>\n\n'
-    )
-    out.append(
-        '<p class="so-note so-screen-only">Отметки сохраняются только в этом браузере на этом устройстве '
-        "и никуда не отправляются.</p>\n\n"
     )
     attrs = {
         "class": "so-checklist",
@@ -167,6 +162,14 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     for number, step in enumerate(steps, 1):
         out.append(_render_step(catalog, checklist, step, number, page, titles))
     out.append("</ol>\n\n")
+    # Below the steps, so the first step is on a phone's first screen: resetting is rare.
+    out.append(
+        '<div class="so-checklist-end so-screen-only">'
+        '<p class="so-note">Отметки сохраняются только в этом браузере на этом устройстве '
+        "и никуда не отправляются.</p>"
+        '<button type="button" class="so-progress__reset md-button">Снять все отметки</button>'
+        "</div>\n\n"
+    )
     out.append(
         '<div class="so-print-only so-print-footer" data-pagefind-ignore>'
         f'<div class="so-print-footer__qr" aria-hidden="true">{(qr or qr_svg)(address)}</div>'
