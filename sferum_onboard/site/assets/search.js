@@ -11,6 +11,7 @@
   "use strict";
 
   var MAX_RESULTS = 8;
+  var TITLE_WEIGHT = 5; // Pagefind's own ranking boost for a query word in a page's title
   var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
     '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 ' +
     '6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
@@ -142,7 +143,9 @@
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
         // noWorker: the wasm runs here, so a first query skips the 41 KB worker script (and its
         // 5-second start-up limit, which a slow line overruns).
-        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true }))
+        // A page's synonyms (its `synonyms` metadata field, see search.py) count like words of its title.
+        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true,
+          ranking: { metaWeights: { synonyms: TITLE_WEIGHT } } }))
           .then(function () { return module.init(); })
           .then(function () { return module; });
       });
