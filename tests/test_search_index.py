@@ -23,8 +23,8 @@ def test_a_bad_synonyms_list_names_the_page(tmp_path, value):
         page_synonyms(tmp_path)
 
 
-def test_synonyms_go_under_the_title_with_its_weight():
+def test_synonyms_go_right_after_the_title_as_a_metadata_field():
     html = '<article><h1 id="x">Словарь</h1><p>Текст</p><h1>Второй</h1></article>'
     assert with_synonyms(html, ("глоссарий", "<термины>")) == (
-        '<article><h1 id="x">Словарь</h1><p data-pagefind-weight="7">глоссарий, &lt;термины&gt;</p>'
+        '<article><h1 id="x">Словарь</h1><span data-pagefind-meta="synonyms:глоссарий, &lt;термины&gt;"></span>'
         "<p>Текст</p><h1>Второй</h1></article>")
