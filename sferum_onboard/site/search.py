@@ -33,7 +33,7 @@ from sferum_onboard.messages import SITE
 OUTPUT = "pagefind"
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE = (".headerlink, .so-print-only, .md-source-file, .so-step__next-badge, svg, "
-           ".so-progress, .so-note, .so-step__unverified")  # the last three: repeated on every checklist
+           ".so-progress, .so-checklist-end, .so-note, .so-step__unverified")  # the last four: on every checklist
 SYNONYMS_FIELD = "synonyms"  # search.js gives this metadata field the title's ranking weight
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 _H1_END = re.compile(r"</h1>", re.I)
