@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 from sferum_onboard.catalog import load_catalog  # noqa: E402
 from sferum_onboard.site.build import load_mkdocs_config, run_mkdocs  # noqa: E402
 from sferum_onboard.site.generate import generate_site  # noqa: E402
+from sferum_onboard.site.optimize import optimize_site, precompress  # noqa: E402
 from sferum_onboard.site.search import build_search_index  # noqa: E402
 
 ROLES = ("administrator", "teacher", "class_leader", "specialist", "pupil", "parent")
@@ -52,11 +53,13 @@ def build_once(project: Path, site_dir: Path) -> dict[str, float]:
     t_generate, _ = timed(generate_site, catalog, project / "build")
     config = load_mkdocs_config(project, site_dir / "ours", strict=True)
     t_mkdocs, pages = timed(run_mkdocs, config)
+    t_optimize, _ = timed(optimize_site, site_dir / "ours")
     t_search, _ = timed(build_search_index, site_dir / "ours")
+    t_compress, _ = timed(precompress, site_dir / "ours")
     # The floor: MkDocs alone on the Markdown that is already generated, into a fresh folder too.
     t_floor, _ = timed(lambda: run_mkdocs(load_mkdocs_config(project, site_dir / "floor", strict=True)))
     return {"load": t_load, "generate": t_generate, "mkdocs": t_mkdocs, "search": t_search,
-            "floor": t_floor, "pages": pages}
+            "lighten": t_optimize + t_compress, "floor": t_floor, "pages": pages}
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -65,14 +68,15 @@ def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def report(label: str, figures: dict[str, float]) -> None:
     generator = figures["load"] + figures["generate"]
-    ours = generator + figures["mkdocs"] + figures["search"]
+    ours = generator + figures["mkdocs"] + figures["search"] + figures["lighten"]
     print(f"{label}: {int(figures['pages'])} pages")
     print(f"  sferum-onboard build     {ours:7.2f} s  (validate {figures['load']:.2f} + generate "
-          f"{figures['generate']:.2f} + mkdocs {figures['mkdocs']:.2f} + pagefind {figures['search']:.2f})")
+          f"{figures['generate']:.2f} + mkdocs {figures['mkdocs']:.2f} + pagefind {figures['search']:.2f} "
+          f"+ lighter pages and .gz/.br {figures['lighten']:.2f})")
     print(f"  plain mkdocs build       {figures['floor']:7.2f} s  (floor, same generated Markdown)")
     print(f"  generator share          {generator / ours:7.1%}  of sferum-onboard build (goal < 10 %)")
     print(f"  build / floor            {ours / figures['floor']:7.2f}×   "
-          f"(without pagefind {(generator + figures['mkdocs']) / figures['floor']:.2f}×)")
+          f"(without pagefind and lightening {(generator + figures['mkdocs']) / figures['floor']:.2f}×)")
 
 
 # --- a synthetic project -----------------------------------------------------------
@@ -144,7 +148,7 @@ def main() -> None:
             figures = median_of([build_once(synthetic, scratch / f"synthetic-site-{size}-{i}")
                                  for i in range(args.synthetic_repeat)])
             generator = figures["load"] + figures["generate"]
-            total = generator + figures["mkdocs"] + figures["search"]
+            total = generator + figures["mkdocs"] + figures["search"] + figures["lighten"]
             rows.append((figures["pages"], total, figures["floor"], figures["load"], figures["generate"],
                          figures["search"], generator / total))
         print(f"  {'pages':>6} {'build, s':>9} {'mkdocs only, s':>15} {'ms/page':>8} {'validate':>9} "

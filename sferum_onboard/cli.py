@@ -136,26 +136,40 @@ def main() -> None:
 @click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=".", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text — для людей, json — для программ.")
-def validate(path: Path, fmt: str) -> None:
+@click.option("--stale", "stale_days", type=click.IntRange(min=0), default=None, metavar="ДНЕЙ",
+              help="Ещё и перечислить шаги, которые пора проверить заново: не подтверждённые (unverified), "
+                   "без даты review.checked или проверенные больше ДНЕЙ дней назад. Это список, а не ошибки: "
+                   "код выхода остаётся 0, если в содержании нет ошибок.")
+def validate(path: Path, fmt: str, stale_days: int | None) -> None:
     """Проверить чек-листы, дорожную карту и ссылки на инструкции.
 
-    Пример: sferum-onboard validate .
+    Пример: sferum-onboard validate .  После обновления платформы:
+    sferum-onboard validate --stale 90
     """
+    from datetime import date
+
     from sferum_onboard.catalog import validate_project
+    from sferum_onboard.catalog.freshness import due_steps, due_summary
 
     try:
         report = validate_project(path)
     except SferumError as error:
         raise click.BadParameter(str(error), param_hint="ПАПКА") from None
+    catalog = report.catalog
+    due = due_steps(catalog, stale_days, date.today()) if catalog and stale_days is not None else None
     if fmt == "json":
-        click.echo(json.dumps({
-            "files": report.files,
-            "problems": [p.as_dict() for p in report.problems],
-        }, ensure_ascii=False, indent=2))
+        document = {"files": report.files, "problems": [p.as_dict() for p in report.problems]}
+        if due is not None:
+            document["stale"] = [d.as_dict() for d in due]
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for problem in report.problems:
             click.echo(str(problem))
         click.echo(report.summary())
+        if due is not None:
+            for item in due:
+                click.echo(f"{item.location}: {item.describe()}")
+            click.echo(due_summary(due, len(catalog.steps) + len(catalog.org_steps), stale_days))
     sys.exit(1 if report.problems else 0)
 
 

@@ -16,6 +16,11 @@ def count(n: int, one: str, few: str, many: str) -> str:
     return f"{n} {plural_form(n, (one, few, many))}"
 
 
+def count_genitive(n: int, one: str, many: str) -> str:
+    """After «около», «больше», «из»: '1 минуты', '3 минут', '21 дня' (the genitive has two forms)."""
+    return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
+
+
 _OS_ERRORS = {
     errno.ENOENT: "нет такого файла или папки",
     errno.EACCES: "нет прав доступа",
@@ -93,6 +98,27 @@ CATALOG = {
     "variable-unknown": "неизвестная переменная «{{{{ {name} }}}}»; есть: {known}",
     "link-missing": "ссылка «{target}» ведёт на страницу, которой нет в content/",
     "link-anchor-missing": "ссылка «{target}»: на странице «{page}» нет заголовка с якорем «#{anchor}»{hint}",
+    "start-page-no-marker": "стартовая страница роли «{role}»: нет строки «<!-- short-path -->»; на её место сайт "
+                            "вставляет короткий путь — шаги чек-листа по порядку (поставьте её после первой фразы)",
+    "start-page-marker-elsewhere": "строка «<!-- short-path -->» бывает только на стартовой странице роли "
+                                   "(guide роли в checklists/roles.yml)",
+    "start-page-marker-twice": "строка «<!-- short-path -->» повторяется; оставьте одну",
+    "start-page-shared": "роли «{first}» и «{second}» начинаются с одной страницы «{page}»: у каждой роли своя "
+                         "стартовая страница",
+    "link-role-hub": "ссылка «{target}»: страниц roles/… на сайте больше нет; роль начинается со своей страницы "
+                     "«{page}»",
+    "link-coordinator": "ссылка «{target}» ведёт на страницу для координаторов: на опубликованном сайте её нет",
+    "name-case": "после «{governor}» нужен {case} падеж: {use}",
+    "name-quotes": "после «{governor}» название пишется в кавычках: {use}",
+    # --- validate --stale: steps to re-check (a report, not errors) -----------
+    "stale-step": "шаг «{id}»",
+    "stale-school-step": "шаг школы «{id}»",
+    "stale-unverified": "факты не подтверждены",
+    "stale-never": "дата проверки не указана (review.checked)",
+    "stale-old": "проверен {date}, {age} назад",
+    "stale-note": "; что проверить: {note}",
+    "stale-summary": "Проверить заново: {due} из {total} (не подтверждены, без даты проверки или проверены "
+                     "больше {days} назад). Это список для координатора, а не ошибки: код выхода 0.",
     "dependency-later": "шаг «{step}» в чек-листе «{checklist}» стоит раньше шага «{target}», от которого зависит",
 }
 
@@ -273,7 +299,7 @@ TRACKING = {
 SITE = {
     "built": "Готово: {pages} в папке {site}. Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.",
     "reserved-path": "страница «{path}» занимает адрес, который сайт создаёт сам "
-                     "(roles/, checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",
+                     "(checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",
     "logo-missing": "логотип «{logo}» не найден в site_config/",
     "not-publishable": "файл «{name}» не публикуется на сайте: в content/ допустимы страницы (.md), "
                        "картинки, PDF и видео; списки людей (таблицы, CSV, базы) храните вне сайта",
@@ -288,8 +314,12 @@ SITE = {
     "bad-config": "ошибка в настройках сайта {file}: {error}",
     "mkdocs-warnings": "MkDocs не собрал сайт: в строгом режиме недопустимы предупреждения (ниже)",
     "mkdocs-failed": "MkDocs не собрал сайт: {error}",
+    "zensical-failed": "Zensical не собрал сайт: {detail}",
+    "no-zensical": "не установлен пакет zensical (второй движок сайта ставится с тестами: pip install -e '.[test]')",
+    "unknown-engine": "неизвестный движок сайта «{engine}»: есть mkdocs и zensical",
     "no-pagefind": "не установлен пакет pagefind-bin: поиск по сайту не будет работать",
     "pagefind-failed": "не удалось построить поисковый индекс: {detail}",
+    "bad-synonyms": "{page}: synonyms в начале страницы — это список слов, например synonyms: [глоссарий, термины]",
 }
 
 

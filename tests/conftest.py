@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import _shipped, chromium, shipped_site, site_server  # noqa: F401  (session fixtures of the site tests)
+from tests.sitekit import (  # noqa: F401  (fixtures of the site tests)
+    _shipped, _shipped_zensical, chromium, reader_site, shipped_site, site_server)
 
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

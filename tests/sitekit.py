@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import re
 import shutil
 import threading
@@ -92,20 +93,26 @@ class GuardedPage:
         self.context.close()
 
 
-def build_project(project: Path, site_dir: Path):
+ENGINES = ("mkdocs", "zensical")  # MkDocs builds the published site; Zensical is the tested successor
+
+
+def build_project(project: Path, site_dir: Path, engine: str = "mkdocs"):
     from sferum_onboard.site.build import build_site
 
-    return build_site(project, site_dir)
+    return build_site(project, site_dir, engine=engine)
 
 
-@pytest.fixture(scope="session")
-def _shipped(tmp_path_factory):
-    """The shipped content, built once and served on 127.0.0.1.
+def _serve_shipped(tmp_path_factory, engine: str):
+    """The shipped content built with an engine and served on 127.0.0.1.
 
     The copy's site_url is the local server's address, as on a published site:
     Material's instant navigation only follows links under site_url.
     """
-    root = tmp_path_factory.mktemp("shipped")
+    if engine == "zensical":
+        from tests.conftest import require
+
+        require(importlib.util.find_spec("zensical") is not None, "нужен пакет zensical (pip install -e '.[test]')")
+    root = tmp_path_factory.mktemp(f"shipped-{engine}")
     project = copy_project(root / "project")
     site_dir = root / "site"
     site_dir.mkdir()
@@ -113,18 +120,34 @@ def _shipped(tmp_path_factory):
         settings = project / "site_config" / "site.yml"
         text = settings.read_text("utf-8")
         settings.write_text(re.sub(r"(?m)^site_url:.*$", f"site_url: {server.url}", text), "utf-8")
-        yield project, build_project(project, site_dir), server
+        yield project, build_project(project, site_dir, engine), server
+
+
+@pytest.fixture(scope="session")
+def _shipped(tmp_path_factory):
+    yield from _serve_shipped(tmp_path_factory, "mkdocs")
+
+
+@pytest.fixture(scope="session")
+def _shipped_zensical(tmp_path_factory):
+    yield from _serve_shipped(tmp_path_factory, "zensical")
 
 
 @pytest.fixture(scope="session")
 def shipped_site(_shipped):
-    """(project copy, BuiltSite) of the shipped content."""
+    """(project copy, BuiltSite) of the shipped content, built with MkDocs."""
     return _shipped[:2]
 
 
 @pytest.fixture(scope="session")
 def site_server(_shipped) -> LocalServer:
     return _shipped[2]
+
+
+@pytest.fixture(params=ENGINES)
+def reader_site(request):
+    """(project copy, BuiltSite, LocalServer) of the shipped content, once per engine."""
+    return request.getfixturevalue("_shipped" if request.param == "mkdocs" else "_shipped_zensical")
 
 
 @pytest.fixture(scope="session")

@@ -41,14 +41,10 @@ def generated(project):
 def test_generator_writes_the_reserved_pages(generated):
     catalog, site = generated
     docs = site.docs_dir
-    for role in catalog.roles:
-        assert (docs / "roles" / f"{role}.md").is_file()
     for checklist in catalog.checklists:
         assert (docs / "checklists" / f"{checklist}.md").is_file()
     assert (docs / "steps.md").is_file() and (docs / "roadmap.md").is_file()
-    assert sorted(site.generated) == sorted(
-        [f"roles/{r}.md" for r in catalog.roles] + [f"checklists/{c}.md" for c in catalog.checklists]
-        + ["steps.md", "roadmap.md"])
+    assert sorted(site.generated) == sorted([f"checklists/{c}.md" for c in catalog.checklists] + ["steps.md", "roadmap.md"])
 
 
 def test_checklist_markup_has_real_labelled_checkboxes_with_stable_ids(generated):
@@ -56,10 +52,10 @@ def test_checklist_markup_has_real_labelled_checkboxes_with_stable_ids(generated
     text = (site.docs_dir / "checklists" / "parent.md").read_text("utf-8")
     boxes = re.findall(r'<input type="checkbox" class="so-step__box" id="([^"]+)"', text)
     assert boxes == ["step-parent-install-max", "step-parent-login-max", "step-parent-join-class",
-                     "step-parent-parent-safe-mode"]
+                     "step-parent-parent-safe-mode", "step-parent-parent-stay-in-touch"]
     for box in boxes:
         assert f'<label class="so-step__title" for="{box}">' in text
-    assert 'data-steps="install-max login-max join-class parent-safe-mode"' in text
+    assert 'data-steps="install-max login-max join-class parent-safe-mode parent-stay-in-touch"' in text
     assert 'data-renamed="{&quot;login-phone&quot;: &quot;login-max&quot;}"' in text
     assert "pymdownx" not in text and "task-list" not in text
 
@@ -73,7 +69,7 @@ def test_checklist_step_says_what_how_long_who_helps_what_first_and_where_to_rea
     assert 'Сначала выполните:' in step and 'href="#login-max"' in step
     assert '<a href="../../parent/join/#вступите-в-чат-класса">Подробная инструкция: Вступите в чат класса</a>' in step
     assert "Как понять, что получилось:</strong> Чат класса появился в списке чатов." in step
-    assert "4 шага, всего около 25 минут" in text
+    assert "Для кого: родители. 4 шага, около 25 минут; потом — 1 шаг со временем." in text
 
 
 def test_dependency_in_another_checklist_links_to_that_checklist(generated):
@@ -97,17 +93,6 @@ def test_qr_code_encodes_the_published_address():
     assert svg.startswith("<svg") and "<path" in svg and "http" not in svg.split("<path", 1)[0].replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert segno.make("https://school.example.ru/sferum/checklists/parent/", error="m").version <= 5
-
-
-def test_role_hub_links_checklists_and_guides(generated):
-    _, site = generated
-    leader = (site.docs_dir / "roles" / "class_leader.md").read_text("utf-8")
-    assert "- Сначала: [Чек-лист учителя](../checklists/teacher.md)" in leader
-    assert "[Чек-лист классного руководителя](../checklists/class-leader.md) — 1 шаг, около 45 минут." in leader
-    parent = (site.docs_dir / "roles" / "parent.md").read_text("utf-8")
-    assert "[Открыть чек-лист родителя](../checklists/parent.md){ .md-button .md-button--primary }" in parent
-    assert "- [Как родителю вступить в чат класса](../parent/join.md)" in parent
-    assert "- [Установка MAX](../install.md)" in parent
 
 
 def test_step_index_and_public_road_map(generated):
@@ -136,7 +121,7 @@ def test_generated_settings_name_the_school_and_nest_the_navigation(generated):
     nav = config["nav"]
     assert nav[0] == {"Главная": "index.md"}
     parents = next(item["Родители"] for item in nav if isinstance(item, dict) and "Родители" in item)
-    assert parents[:3] == [{"С чего начать": "roles/parent.md"}, "checklists/parent.md", "parent/index.md"]
+    assert parents[:2] == ["parent/index.md", "checklists/parent.md"]
     assert nav[-2:] == ["steps.md", "roadmap.md"]
 
 
@@ -273,11 +258,12 @@ def test_build_command_reports_progress_and_pages(project, tmp_path, monkeypatch
     monkeypatch.chdir(project)
     result = CliRunner().invoke(cli, ["build", "-d", "public"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("Готово: 23 страницы в папке public/. "
+    assert result.stdout == ("Готово: 19 страниц в папке public/. "
                              "Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.\n")
     assert result.stderr.splitlines() == [
-        "[1/4] Проверка чек-листов и инструкций…", "[2/4] Страницы чек-листов и ролей…",
-        "[3/4] Сборка сайта (MkDocs)…", "[4/4] Поисковый индекс (Pagefind)…",
+        "[1/6] Проверка чек-листов и инструкций…", "[2/6] Страницы чек-листов и ролей…",
+        "[3/6] Сборка сайта…", "[4/6] Облегчение страниц для медленной связи…",
+        "[5/6] Поисковый индекс (Pagefind)…", "[6/6] Сжатые копии файлов для веб-сервера…",
     ]
     assert (project / "public" / "checklists" / "parent" / "index.html").is_file()
     assert (project / "public" / "pagefind" / "pagefind.js").is_file()

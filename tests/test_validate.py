@@ -355,7 +355,7 @@ def test_report_counts_files(project):
 def test_links_to_generated_pages_and_files_are_fine(project):
     (project / "content" / "parent" / "qr.png").write_bytes(b"\x89PNG")
     mutate(project, "content/parent/join.md", "Текст.",
-           "[чек-лист](../checklists/parent.md), [роль](../roles/parent.md), [QR](qr.png), `[код](nope.md)`, "
+           "[чек-лист](../checklists/parent.md), [все шаги](../steps.md), [QR](qr.png), `[код](nope.md)`, "
            "[сайт](https://example.org/x.md), [здесь](#присоединитесь-к-классу).")
     assert validate_project(project).problems == []
 

@@ -7,7 +7,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote
 
-from sferum_onboard.catalog.guides import Page, known_variables
+from sferum_onboard.catalog.guides import Page, for_coordinators, known_variables
 from sferum_onboard.catalog.model import CATALOG_ROLES, Catalog, GuideRef
 from sferum_onboard.errors import Location, Problem
 from sferum_onboard.messages import CATALOG
@@ -26,6 +26,7 @@ def cross_check(catalog: Catalog, sources, pages: dict[str, Page], content_folde
     _guides(catalog, sources, pages, report)
     _variables(catalog, pages, content_folder, report)
     _links(catalog, pages, content_folder, report)
+    _start_pages(catalog, sources, pages, content_folder, report)
     return found
 
 
@@ -172,11 +173,37 @@ def _variables(catalog: Catalog, pages: dict[str, Page], content_folder: str, re
                        "variable-unknown", name=variable.name, known=names)
 
 
+def _start_pages(catalog: Catalog, sources, pages: dict[str, Page], content_folder: str, report) -> None:
+    """Each role's start page holds the one line the site replaces with the role's short path."""
+    owners: dict[str, str] = {}
+    for role in catalog.roles.values():
+        if not role.guide or role.guide.page not in pages:
+            continue  # a missing page is reported by _guides
+        page = role.guide.page
+        if page in owners:
+            first = catalog.roles[owners[page]].title
+            report(sources.where("role", role.id, "guide"), "start-page-shared", first=first, second=role.title,
+                   page=page)
+            continue
+        owners[page] = role.id
+        if not pages[page].short_path:
+            report(Location(f"{content_folder}/{page}"), "start-page-no-marker", role=role.title)
+    for page in pages.values():
+        for i, line in enumerate(page.short_path):
+            if page.path not in owners:
+                report(Location(f"{content_folder}/{page.path}", line, 1), "start-page-marker-elsewhere")
+            elif i:
+                report(Location(f"{content_folder}/{page.path}", line, 1), "start-page-marker-twice")
+
+
 def generated_pages(catalog: Catalog) -> set[str]:
     """Doc paths the site generator writes next to content/ (see site/generate.py)."""
-    return ({f"roles/{role}.md" for role in catalog.roles}
-            | {f"checklists/{checklist}.md" for checklist in catalog.checklists}
-            | {"steps.md", "roadmap.md"})
+    return {f"checklists/{checklist}.md" for checklist in catalog.checklists} | {"steps.md", "roadmap.md"}
+
+
+def _role_hubs(catalog: Catalog) -> dict[str, str]:
+    """roles/<id>.md, the generated role pages of earlier versions, → the role's start page."""
+    return {f"roles/{role.id}.md": role.guide.page for role in catalog.roles.values() if role.guide}
 
 
 def _links(catalog: Catalog, pages: dict[str, Page], content_folder: str, report) -> None:
@@ -196,7 +223,13 @@ def _links(catalog: Catalog, pages: dict[str, Page], content_folder: str, report
             if resolved not in pages:
                 if not resolved.endswith(".md") and (root / resolved).is_file():
                     continue  # a picture or a PDF next to the pages
-                report(location, "link-missing", target=link.target)
+                hub = _role_hubs(catalog).get(resolved)
+                if hub:
+                    report(location, "link-role-hub", target=link.target, page=hub)
+                else:
+                    report(location, "link-missing", target=link.target)
+            elif for_coordinators(resolved) and not for_coordinators(page.path):
+                report(location, "link-coordinator", target=link.target)
             elif anchor and unquote(anchor) not in pages[resolved].anchors:
                 report(location, "link-anchor-missing", target=link.target, page=resolved, anchor=unquote(anchor),
                        hint=_hint(unquote(anchor), pages[resolved].anchors))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from pymdownx.slugs import slugify
 
@@ -23,6 +24,15 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
 _LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
+# The line of a role's start page that the site replaces with the role's short path: <!-- short-path -->
+_SHORT_PATH = re.compile(r"^[ \t]*<!--\s*short-path\s*-->[ \t]*$")
+# Pages for coordinators (how to write the guides): shown by `serve`, never published.
+COORDINATOR_FOLDER = "authoring"
+
+
+def for_coordinators(path: str) -> bool:
+    """Whether a page (relative to content/) is for coordinators only."""
+    return path.split("/", 1)[0] == COORDINATOR_FOLDER
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Page:
     headings: tuple[Heading, ...]
     variables: tuple[Variable, ...]
     links: tuple[Link, ...] = ()
+    short_path: tuple[int, ...] = ()  # lines holding the <!-- short-path --> marker
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -81,8 +92,11 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
     headings: list[Heading] = []
     used: list[Variable] = []
     links: list[Link] = []
+    markers: list[int] = []
     seen: dict[str, int] = {}
     for number, line in _outside_fences(text):
+        if _SHORT_PATH.match(line):
+            markers.append(number)
         used.extend(Variable(m.group(1), number, m.start() + 1) for m in _VARIABLE.finditer(line))
         code_free = _INLINE_CODE.sub(lambda m: " " * len(m.group()), line)
         links.extend(Link(m.group(1), number, m.start(1) + 1) for m in _LINK_TARGET.finditer(code_free))
@@ -102,19 +116,30 @@ def scan_page(path: str, text: str, variables: dict[str, str] | None = None) -> 
         else:
             seen[anchor] = 0
         headings.append(Heading(anchor, title, len(match.group(1)), number))
-    return Page(path, tuple(headings), tuple(used), tuple(links))
+    return Page(path, tuple(headings), tuple(used), tuple(links), tuple(markers))
+
+
+def replace_short_path(text: str, short_path: str) -> str:
+    """The page with its first <!-- short-path --> line (outside code) replaced."""
+    lines = text.splitlines(keepends=True)
+    for number, line in _outside_fences(text):
+        if _SHORT_PATH.match(line):
+            lines[number - 1] = short_path if short_path.endswith("\n") else short_path + "\n"
+            break
+    return "".join(lines)
+
+
+def read_pages(content_dir: Path) -> dict[str, str]:
+    """The text of every Markdown page under content/, keyed by its path relative to content/."""
+    if not content_dir.is_dir():
+        return {}
+    return {file.relative_to(content_dir).as_posix(): file.read_text("utf-8", errors="replace")
+            for file in sorted(content_dir.rglob("*.md"))}
 
 
 def scan_content(content_dir: Path, variables: dict[str, str] | None = None) -> dict[str, Page]:
     """Every Markdown page under content/, keyed by its path relative to content/."""
-    pages = {}
-    if not content_dir.is_dir():
-        return pages
-    for file in sorted(content_dir.rglob("*.md")):
-        relative = file.relative_to(content_dir).as_posix()
-        text = file.read_text("utf-8", errors="replace")
-        pages[relative] = scan_page(relative, text, variables)
-    return pages
+    return {path: scan_page(path, text, variables) for path, text in read_pages(content_dir).items()}
 
 
 # Russian cases, in the order grammars list them: a name that declines has all six forms.
@@ -150,6 +175,28 @@ def known_variables(names, declinable=()) -> str:
 def variable_names(text: str) -> list[str]:
     """The names of the {{ variables }} a text uses."""
     return [m.group(1) for m in _VARIABLE.finditer(text)]
+
+
+def expand_mapped(text: str, variables: Mapping[str, str]) -> tuple[str, list[int]]:
+    """The text with {{ name }} expanded (fences are not special here) and, per character, its offset in `text`.
+
+    Every character of an expanded value maps to the start of its `{{`, so a
+    problem found in the text as the reader sees it is reported where the
+    author wrote it.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _VARIABLE.finditer(text):
+        value = variables.get(match.group(1))
+        if value is None:
+            continue
+        out += [text[position:match.start()], value]
+        origin += [*range(position, match.start()), *[match.start()] * len(value)]
+        position = match.end()
+    out.append(text[position:])
+    origin += range(position, len(text))
+    return "".join(out), origin
 
 
 def expand_variables(text: str, variables: dict[str, str]) -> str:

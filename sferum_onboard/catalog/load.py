@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from sferum_onboard.catalog import checks, schema
+from sferum_onboard.catalog import checks, grammar, schema
 from sferum_onboard.catalog.guides import (
-    expand_variables, known_variables, scan_content, variable_names, variable_values,
+    expand_variables, known_variables, read_pages, scan_page, variable_names, variable_values,
 )
 from sferum_onboard.catalog.model import (
     Catalog, Checklist, GuideRef, OrgStep, Review, Role, RoadMap, SiteSettings, Step, Target, TargetAudience,
@@ -106,10 +106,27 @@ def validate_project(root: Path | str) -> ValidationReport:
     problems = _expand_variables(documents)
     catalog, sources, assembly_problems = _assemble(root, documents)
     problems += assembly_problems
-    pages = scan_content(root / "content", dict(catalog.settings.variables) if catalog.settings else None)
-    problems += checks.cross_check(catalog, sources, pages, content_folder=_display(root / "content"))
+    variables = dict(catalog.settings.variables) if catalog.settings else {}
+    texts = read_pages(root / "content")
+    pages = {path: scan_page(path, text, variables) for path, text in texts.items()}
+    content_folder = _display(root / "content")
+    problems += checks.cross_check(catalog, sources, pages, content_folder=content_folder)
+    problems += _grammar(catalog, documents, texts, content_folder)
     problems = sorted(set(problems))
     return ValidationReport(root, len(files), problems, None if problems else catalog)
+
+
+def _grammar(catalog: Catalog, documents: dict[str, tuple[str, YamlDocument]], texts: dict[str, str],
+             content_folder: str) -> list[Problem]:
+    """Names in the wrong case, in the reader's YAML fields and in the guide pages."""
+    settings = catalog.settings
+    variables = settings.variables if settings else {}
+    checker = grammar.Checker(grammar.names_of(variables, settings.declinable if settings else ()))
+    problems = [p for kind, document in documents.values() if kind != "site"
+                for p in grammar.yaml_problems(document, variables, checker)]
+    for path, text in texts.items():
+        problems += grammar.page_problems(f"{content_folder}/{path}", text, variables, checker)
+    return problems
 
 
 def _catalog_files(root: Path) -> list[Path]:

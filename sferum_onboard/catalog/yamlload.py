@@ -48,6 +48,8 @@ class YamlDocument:
     data: object
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # a text value's [start, end) in `text`
+    text: str = ""  # the file as read, for finding a place inside a long value
     problems: list[Problem] = field(default_factory=list)  # found while building, not fatal
 
     def where(self, path: Path_ = (), key: bool = False) -> Location:
@@ -125,7 +127,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         loader.dispose()
     if root is None:
         raise _problem(file, "file-empty")
-    document = YamlDocument(file, None)
+    document = YamlDocument(file, None, text=text)
     document.data = _Builder(document).build(root, ())
     return document
 
@@ -172,6 +174,7 @@ class _Builder:
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             if tag in _AS_TEXT:
+                self.document.spans[path] = (node.start_mark.index, node.end_mark.index)
                 return node.value
             if tag in _SCALARS:
                 return self.scalars.yaml_constructors[tag](self.scalars, node)

@@ -1,14 +1,19 @@
-"""Build the guide site: validate, generate, run MkDocs, index for search.
+"""Build the guide site: validate, generate, run the engine, lighten the pages, index for search.
 
 `build_site` is what `sferum-onboard build` runs; each stage reports to an
 optional `progress(stage)` callback so the CLI can show where a long build is.
-MkDocs runs in-process with the project's own mkdocs.yml, exactly as a plain
-`mkdocs build` would read it.
+The engine is MkDocs by default: it runs in-process with the project's own
+mkdocs.yml, exactly as a plain `mkdocs build` would read it. Zensical, the
+successor of Material for MkDocs, reads the same mkdocs.yml and is the
+second, tested engine (`engine="zensical"`).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,16 +23,34 @@ from sferum_onboard.catalog.model import Catalog
 from sferum_onboard.errors import SferumError
 from sferum_onboard.messages import SITE
 from sferum_onboard.site.generate import GeneratedSite, generate_site
+from sferum_onboard.site.optimize import optimize_site, precompress
 from sferum_onboard.site.privacy import check_site_dir, private_dirs_from_environment
 from sferum_onboard.site.search import SearchIndex, build_search_index
 
 BUILD_DIR = "build"
 CONFIG_FILE = "mkdocs.yml"
+ENGINES = ("mkdocs", "zensical")
+# Zensical writes only inside the folder of its config file, and always writes its own search
+# index: it builds from this file (the project's mkdocs.yml and nothing else) into build/.
+ZENSICAL_CONFIG = """# Made by `sferum-onboard build` for Zensical: the project's mkdocs.yml, built into build/.
+INHERIT: ../mkdocs.yml
+docs_dir: docs
+site_dir: zensical-site
+theme:
+  variant: classic  # Material's look, which sferum.css is made for
+  palette: []  # Material's defaults (indigo); Zensical renders a one-entry palette as a hidden, focusable switch
+plugins:
+  - search:
+      enabled: false
+"""
+ZENSICAL_UNUSED = ("search.json",)  # its own search index: the site searches with Pagefind
 STAGES = {
     "validate": "Проверка чек-листов и инструкций",
     "generate": "Страницы чек-листов и ролей",
-    "mkdocs": "Сборка сайта (MkDocs)",
+    "engine": "Сборка сайта",
+    "optimize": "Облегчение страниц для медленной связи",
     "search": "Поисковый индекс (Pagefind)",
+    "compress": "Сжатые копии файлов для веб-сервера",
 }
 
 
@@ -63,10 +86,11 @@ def load_mkdocs_config(project: Path, site_dir: Path | None = None, **overrides)
         raise SferumError(SITE["bad-config"].format(file=config_file, error=error)) from None
 
 
-def generate(project: Path, catalog: Catalog | None = None) -> tuple[Catalog, GeneratedSite]:
+def generate(project: Path, catalog: Catalog | None = None,
+             coordinators: bool = False) -> tuple[Catalog, GeneratedSite]:
     """Validate (unless given a catalog) and write the docs tree into project/build."""
     catalog = catalog or load_catalog(project)
-    return catalog, generate_site(catalog, project / BUILD_DIR)
+    return catalog, generate_site(catalog, project / BUILD_DIR, coordinators)
 
 
 def build_site(
@@ -76,10 +100,13 @@ def build_site(
     progress: Callable[[str], None] | None = None,
     private_dirs: Iterable[Path] = (),
     search: bool = True,
+    engine: str = "mkdocs",
 ) -> BuiltSite:
-    """Validate, generate, build with MkDocs (strict) and index; raise SferumError on any problem."""
+    """Validate, generate, build (strict), lighten and index; raise SferumError on any problem."""
     project = Path(project)
     step = progress or (lambda stage: None)
+    if engine not in ENGINES:
+        raise SferumError(SITE["unknown-engine"].format(engine=engine))
 
     step("validate")
     catalog = load_catalog(project)
@@ -90,12 +117,16 @@ def build_site(
     target = Path(config.site_dir)
     check_site_dir(target, project, [*private_dirs, *private_dirs_from_environment()])
 
-    step("mkdocs")
-    pages = run_mkdocs(config)
+    step("engine")
+    pages = run_mkdocs(config) if engine == "mkdocs" else run_zensical(project, target)
+    step("optimize")
+    optimize_site(target)
     index = None
     if search:
         step("search")
-        index = build_search_index(target)
+        index = build_search_index(target, generated.docs_dir)
+    step("compress")
+    precompress(target)
     return BuiltSite(target, generated, pages, index)
 
 
@@ -130,12 +161,38 @@ def run_mkdocs(config) -> int:
     return sum(1 for p in site.rglob("*.html") if p.name != "404.html")
 
 
+def run_zensical(project: Path, site_dir: Path) -> int:
+    """zensical build (strict) of the generated tree into site_dir; returns the number of HTML pages."""
+    try:
+        import zensical  # noqa: F401  (only to tell a missing package from a failed build)
+    except ImportError:
+        raise SiteBuildError(SITE["no-zensical"]) from None
+    build_dir = project / BUILD_DIR
+    config = build_dir / "zensical.yml"
+    config.write_text(ZENSICAL_CONFIG, "utf-8")
+    output = build_dir / "zensical-site"
+    if output.exists():
+        shutil.rmtree(output)
+    command = [sys.executable, "-m", "zensical", "build", "--config-file", config.name, "--strict", "--clean"]
+    result = subprocess.run(command, cwd=build_dir, capture_output=True, text=True)
+    if result.returncode != 0 or not (output / "index.html").is_file():
+        lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
+        raise SiteBuildError(SITE["zensical-failed"].format(detail=(lines or ["нет подробностей"])[-1]), lines)
+    for name in ZENSICAL_UNUSED:
+        (output / name).unlink(missing_ok=True)
+    site_dir = Path(site_dir)
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    shutil.move(str(output), str(site_dir))
+    return sum(1 for p in site_dir.rglob("*.html") if p.name != "404.html")
+
+
 def serve_site(project: Path | str = ".", dev_addr: str = "127.0.0.1:8000", open_in_browser: bool = False) -> None:
     """Validate and generate, then `mkdocs serve` with the plugin that regenerates on every change."""
     from mkdocs.commands.serve import serve
 
     project = Path(project)
-    generate(project)
+    generate(project, coordinators=True)  # a preview for the people who write the guides: their pages too
     config_file = project / CONFIG_FILE
     if not config_file.is_file():
         raise SferumError(SITE["no-config"].format(file=config_file))

@@ -12,3 +12,5 @@ class CatalogConfig(Config):
     build_dir = opt.Type(str, default="build")
     # Index the built site with Pagefind after every build, so search works in `serve` too.
     search = opt.Type(bool, default=True)
+    # Show the coordinators' pages (content/authoring/): the plugin serves `sferum-onboard serve`, a preview.
+    coordinators = opt.Type(bool, default=True)

@@ -2,8 +2,10 @@
 
 `generate_site(catalog, build_dir)` writes into `build_dir`:
 
-- `docs/`: the content/ pages with `{{ variables }}` expanded, the generated
-  pages (role hubs, checklists, step index, road map) and our assets;
+- `docs/`: the content/ pages with `{{ variables }}` expanded and each role's
+  short path on its start page, the generated pages (checklists, step index,
+  road map) and our assets. Pages for coordinators (content/authoring/) are
+  left out unless asked for (`serve` shows them; the public site never has them);
 - `mkdocs.generated.yml`: what comes from `site_config/site.yml` (school
   name, site URL, logo) and the nested navigation. The project's `mkdocs.yml`
   pulls it in with `INHERIT`, so a plain `mkdocs build --strict` (or any
@@ -26,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from sferum_onboard.catalog.guides import expand_variables, scan_content
-from sferum_onboard.catalog.model import Catalog
+from sferum_onboard.catalog.guides import expand_variables, for_coordinators, replace_short_path, scan_content
+from sferum_onboard.catalog.model import Catalog, Role
 from sferum_onboard.errors import ContentError, Location, Problem
 from sferum_onboard.messages import SITE
 from sferum_onboard.site import pages
@@ -51,18 +53,25 @@ class GeneratedSite:
         return sum(1 for p in self.generated + self.copied if p.endswith(".md"))
 
 
-def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
-    """Write the docs tree and the generated MkDocs settings for a validated catalog."""
+def generate_site(catalog: Catalog, build_dir: Path, coordinators: bool = False) -> GeneratedSite:
+    """Write the docs tree and the generated MkDocs settings for a validated catalog.
+
+    `coordinators` adds content/authoring/ (a preview for the people who write
+    the guides); the published site is built without it, so it is in no menu,
+    no search index and no sitemap, and has no address at all.
+    """
     build_dir = Path(build_dir)
     content_dir = catalog.root / "content"
     variables = dict(catalog.settings.variables) if catalog.settings else {}
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    start_pages = {role.guide.page: role for role in catalog.roles.values() if role.guide}
 
     copied = []
     for source in sorted(p for p in content_dir.rglob("*") if p.is_file()) if content_dir.is_dir() else []:
         relative = source.relative_to(content_dir).as_posix()
-        if any(part.startswith(".") for part in relative.split("/")):
+        if any(part.startswith(".") for part in relative.split("/")) or \
+                (for_coordinators(relative) and not coordinators):
             continue
         where = Location(_display(catalog.root, source))
         if is_reserved(relative):
@@ -74,7 +83,10 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
             continue
         data = source.read_bytes()
         if source.suffix == ".md":
-            data = expand_variables(data.decode("utf-8-sig"), variables).encode("utf-8")
+            text = expand_variables(data.decode("utf-8-sig"), variables)
+            if relative in start_pages:
+                text = replace_short_path(text, pages.render_short_path(catalog, start_pages[relative], relative))
+            data = text.encode("utf-8")
         files[relative] = data
         copied.append(relative)
 
@@ -85,8 +97,6 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
         files[path] = text.encode("utf-8")
         generated.append(path)
 
-    for role in catalog.roles.values():
-        add(pages.role_page(role.id), pages.render_role(catalog, role, titles))
     qr = QrCache(build_dir / ".qr-cache")
     for checklist in catalog.checklists.values():
         add(pages.checklist_page(checklist.id), pages.render_checklist(catalog, checklist, titles, qr))
@@ -120,6 +130,33 @@ def generate_site(catalog: Catalog, build_dir: Path) -> GeneratedSite:
     return GeneratedSite(docs_dir, config_file, tuple(generated), tuple(copied))
 
 
+@dataclass(frozen=True)
+class ShortPathReading:
+    """What a role's start page asks of a reader before the checklist button."""
+
+    role: Role
+    words: int  # from the page's title down to the button: the intro and the short path
+    setup: str  # the main checklist's setup time: «6 шагов, около 25 минут; потом — 2 шага со временем»
+
+
+def short_path_reading(catalog: Catalog) -> list[ShortPathReading]:
+    """Per role with a start page, in roles.yml order (README's table is made from this)."""
+    variables = dict(catalog.settings.variables) if catalog.settings else {}
+    found = []
+    for role in catalog.roles.values():
+        source = catalog.root / "content" / role.guide.page if role.guide else None
+        if source is None or not source.is_file():
+            continue
+        short_path = pages.render_short_path(catalog, role, role.guide.page)
+        text = replace_short_path(expand_variables(source.read_text("utf-8-sig"), variables), short_path)
+        end = text.find(short_path)
+        mains = pages.main_checklists(catalog, role.id)
+        steps = [catalog.steps[i] for i in mains[0].step_ids] if mains else []
+        found.append(ShortPathReading(role, pages.count_words(text[:end + len(short_path)] if end >= 0 else text),
+                                      pages.setup_time(steps)))
+    return found
+
+
 class QrCache:
     """QR codes by address, kept between builds: choosing the best mask costs ~7 ms a code."""
 
@@ -137,7 +174,7 @@ class QrCache:
 
 
 def is_reserved(docs_path: str) -> bool:
-    return (docs_path.startswith((pages.ROLES_DIR + "/", pages.CHECKLISTS_DIR + "/", ASSETS_DIR + "/"))
+    return (docs_path.startswith((pages.CHECKLISTS_DIR + "/", ASSETS_DIR + "/"))
             or docs_path in (pages.STEPS_PAGE, pages.ROADMAP_PAGE))
 
 
@@ -166,7 +203,8 @@ def site_settings(catalog: Catalog, logo: str | None) -> dict:
     if settings:
         config["site_name"] = settings.school_short_name
         config["site_url"] = settings.site_url
-        config["site_description"] = f"Инструкции и чек-листы: {settings.school_name} подключается к Сферуму"
+        platform = settings.variables.get("platform.dat", "«Сферуму»")
+        config["site_description"] = f"Инструкции и чек-листы: {settings.school_name} подключается к {platform}"
         config["extra"] = {"school": {"name": settings.school_name, "region": settings.region or ""}}
     if logo:
         config["theme"] = {"logo": logo, "favicon": logo}
@@ -180,10 +218,13 @@ LEADING_FOLDERS = ("start",)  # shared first steps come before the role sections
 
 
 def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> list:
-    """Nested navigation: start page, a section per role, other topics, then indexes.
+    """Nested navigation: home, shared first steps, a section per role, other topics, then indexes.
 
-    A flat nav in every page makes MkDocs builds grow faster than the site, and
-    a parent on a phone needs their role in one tap.
+    A role's section opens with its start page (with `navigation.indexes` the
+    section title leads there), then its checklists, then its folder's pages
+    in the order the role's steps first send a reader to them. A flat nav in
+    every page makes MkDocs builds grow faster than the site, and a parent on
+    a phone needs their role in one tap.
     """
     docs = sorted(d for d in docs if not d.startswith(ASSETS_DIR + "/"))
     content = [d for d in docs if not is_reserved(d)]
@@ -196,7 +237,7 @@ def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> 
 
     def topic(folder: str) -> None:
         items = _folder_nav(folder, content, titles, placed)
-        extras = [c for c in catalog.checklists.values() if c.id not in placed_checklists
+        extras = [c for c in catalog.checklists.values() if c.kind != "main" and c.id not in placed_checklists
                   and c.step_ids and catalog.steps[c.step_ids[0]].guide.page.startswith(folder + "/")]
         for checklist in extras:
             items.append(pages.checklist_page(checklist.id))
@@ -212,16 +253,22 @@ def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> 
         if folder in folders:
             topic(folder)
     for role in catalog.roles.values():
-        section: list = [{"С чего начать": pages.role_page(role.id)}]
-        for checklist in pages.own_checklists(catalog, role.id):
-            if checklist.kind == "main" and checklist.id not in placed_checklists:
+        section: list = []
+        start = role.guide.page if role.guide else None
+        if start in content and start not in placed:
+            section.append(start)
+            placed.add(start)
+        mains = pages.main_checklists(catalog, role.id)
+        for checklist in mains:
+            if checklist.id not in placed_checklists:
                 section.append(pages.checklist_page(checklist.id))
                 placed_checklists.add(checklist.id)
-        folder = posixpath.dirname(role.guide.page) if role.guide else ""
-        if folder:
-            section.extend(_folder_nav(folder, content, titles, placed))
-        nav.append({role.title_plural or role.title: section})
-    for folder in folders:  # topics no role owns: migration, help, for coordinators ...
+        if start:
+            order = [catalog.steps[i].guide.page for c in mains for i in c.step_ids]
+            section.extend(_folder_nav(posixpath.dirname(start), content, titles, placed, order))
+        if section:
+            nav.append({role.title_plural or role.title: section})
+    for folder in folders:  # topics no role owns: migration, help, school ...
         if folder not in LEADING_FOLDERS:
             topic(folder)
     nav.extend(d for d in content if d not in placed and "/" not in d)
@@ -233,10 +280,12 @@ def navigation(catalog: Catalog, titles: pages.GuideTitles, docs: list[str]) -> 
     return nav
 
 
-def _folder_nav(folder: str, content: list[str], titles: pages.GuideTitles, placed: set[str]) -> list:
-    """A folder's pages, index first, nested folders as sections."""
+def _folder_nav(folder: str, content: list[str], titles: pages.GuideTitles, placed: set[str],
+                order: list[str] = ()) -> list:
+    """A folder's pages, index first, then in `order` (pages the steps link to, first link first), then by name."""
+    rank = {page: i for i, page in reversed(list(enumerate(order)))}
     here = [d for d in content if posixpath.dirname(d) == folder and d not in placed]
-    here.sort(key=lambda d: (posixpath.basename(d) != "index.md", d))
+    here.sort(key=lambda d: (posixpath.basename(d) != "index.md", rank.get(d, len(rank)), d))
     items: list = []
     for doc in here:
         items.append(doc)
@@ -245,7 +294,7 @@ def _folder_nav(folder: str, content: list[str], titles: pages.GuideTitles, plac
                          if d.startswith(folder + "/") and d.count("/") > folder.count("/") + 1})
     for sub in subfolders:
         path = f"{folder}/{sub}"
-        sub_items = _folder_nav(path, content, titles, placed)
+        sub_items = _folder_nav(path, content, titles, placed, order)
         if sub_items:
             items.append({titles.pages.get(f"{path}/index.md", sub.replace("-", " ").capitalize()): sub_items})
     return items

@@ -1,4 +1,4 @@
-"""Render the generated pages (role hubs, checklists, step index, road map) as Markdown.
+"""Render the generated pages (checklists, step index, road map) and each role's short path as Markdown.
 
 Pure functions: Catalog (plus the guide pages' titles) in, page text out. The
 checklist steps are raw HTML, our own accessible markup: a real checkbox per
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Callable
@@ -17,12 +18,12 @@ from typing import Callable
 import segno
 
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
-from sferum_onboard.messages import count
+from sferum_onboard.messages import count, count_genitive
 from sferum_onboard.site.urls import absolute_url, relative_url
 
 PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
 # Reserved docs paths of generated pages (content/ must not use them).
-ROLES_DIR, CHECKLISTS_DIR, STEPS_PAGE, ROADMAP_PAGE = "roles", "checklists", "steps.md", "roadmap.md"
+CHECKLISTS_DIR, STEPS_PAGE, ROADMAP_PAGE = "checklists", "steps.md", "roadmap.md"
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,6 @@ class GuideTitles:
         if ref.anchor and (ref.page, ref.anchor) in self.headings:
             return self.headings[(ref.page, ref.anchor)]
         return self.pages.get(ref.page, ref.page)
-
-
-def role_page(role_id: str) -> str:
-    return f"{ROLES_DIR}/{role_id}.md"
 
 
 def checklist_page(checklist_id: str) -> str:
@@ -62,14 +59,22 @@ def minutes_text(minutes: int) -> str:
 
 def about_minutes(minutes: int) -> str:
     """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
-    def genitive(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
-
     if minutes < 60:
-        return "около " + genitive(minutes, "минуты", "минут")
+        return "около " + count_genitive(minutes, "минуты", "минут")
     hours, rest = divmod(minutes, 60)
-    text = genitive(hours, "часа", "часов")
-    return f"около {text} {genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
+    text = count_genitive(hours, "часа", "часов")
+    return f"около {text} {count_genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
+
+
+def setup_time(steps) -> str:
+    """«6 шагов, около 25 минут; потом — 2 шага со временем»: ongoing steps do not add to the setup time."""
+    setup = [s for s in steps if not s.ongoing]
+    later = len(steps) - len(setup)
+    parts = [f"{count(len(setup), 'шаг', 'шага', 'шагов')}, {about_minutes(sum(s.minutes for s in setup))}"] \
+        if setup else []
+    if later:
+        parts.append(("потом — " if setup else "") + f"{count(later, 'шаг', 'шага', 'шагов')} со временем")
+    return "; ".join(parts)
 
 
 def _md(text: str) -> str:
@@ -118,35 +123,33 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
                      qr: Callable[[str], str] | None = None) -> str:
     page = checklist_page(checklist.id)
     steps = [catalog.steps[i] for i in checklist.step_ids]
-    total = sum(s.minutes for s in steps)
     renamed = {old: s.id for s in steps for old in s.renamed_from}
-    audience = ", ".join(catalog.roles[a].title_plural or catalog.roles[a].title
+    audience = ", ".join((catalog.roles[a].title_plural or catalog.roles[a].title).lower()  # after «Для кого:»
                          for a in checklist.audience if a in catalog.roles)
     site_url = catalog.settings.site_url if catalog.settings else "/"
     address = absolute_url(site_url, page)
 
     out = [_front_matter(checklist.title, checklist.intro), f"# {_md(checklist.title)}\n\n", _md(checklist.intro), "\n\n"]
     out.append(
-        f'<p class="so-summary">Для кого: {_h(audience)}. '
-        f'{_h(count(len(steps), "шаг", "шага", "шагов"))}, всего {_h(about_minutes(total))}.</p>\n\n'
+        f'<p class="so-summary">Для кого: {_h(audience)}. {_h(setup_time(steps))}.</p>\n\n'
     )
     if checklist.grades:
         out.append(f'<p class="so-summary">Для {checklist.grades[0]}–{checklist.grades[1]} классов: '
                    "ребёнку помогает взрослый.</p>\n\n")
     out.append('<p class="so-print-only so-print-name">Имя: ______________________________ '
                "Класс: ________ Дата: ____________</p>\n\n")
+    # Rendered as checklist.js shows a fresh list, so nothing moves when the script runs (CLS 0);
+    # sferum.css hides it where scripts are off.
     out.append(
-        '<div class="so-progress" data-so-progress hidden>'
-        '<p class="so-progress__text" role="status" aria-live="polite"></p>'
+        '<div class="so-progress" data-so-progress>'
+        '<p class="so-progress__text" role="status" aria-live="polite">'
+        f'Выполнено 0 из {len(steps)} {"шага" if len(steps) % 10 == 1 and len(steps) % 100 != 11 else "шагов"}</p>'
         f'<progress class="so-progress__bar" max="{len(steps)}" value="0" aria-hidden="true"></progress>'
-        '<p class="so-progress__actions"><a class="so-progress__next" href="#" hidden>К следующему шагу</a> '
-        '<button type="button" class="so-progress__print md-button">Распечатать</button> '
-        '<button type="button" class="so-progress__reset md-button">Снять все отметки</button></p>'
+        '<p class="so-progress__actions">'
+        f'<a class="so-progress__next" href="#{_h(steps[0].id) if steps else ""}"{"" if steps else " hidden"}>'
+        'К следующему шагу</a> '
+        '<button type="button" class="so-progress__print md-button">Распечатать</button></p>'
         '</div>\n\n'
-    )
-    out.append(
-        '<p class="so-note so-screen-only">Отметки сохраняются только в этом браузере на этом устройстве '
-        "и никуда не отправляются.</p>\n\n"
     )
     attrs = {
         "class": "so-checklist",
@@ -159,6 +162,14 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     for number, step in enumerate(steps, 1):
         out.append(_render_step(catalog, checklist, step, number, page, titles))
     out.append("</ol>\n\n")
+    # Below the steps, so the first step is on a phone's first screen: resetting is rare.
+    out.append(
+        '<div class="so-checklist-end so-screen-only">'
+        '<p class="so-note">Отметки сохраняются только в этом браузере на этом устройстве '
+        "и никуда не отправляются.</p>"
+        '<button type="button" class="so-progress__reset md-button">Снять все отметки</button>'
+        "</div>\n\n"
+    )
     out.append(
         '<div class="so-print-only so-print-footer" data-pagefind-ignore>'
         f'<div class="so-print-footer__qr" aria-hidden="true">{(qr or qr_svg)(address)}</div>'
@@ -171,10 +182,12 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
 def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int, page: str,
                  titles: GuideTitles) -> str:
     box = step_box_id(checklist.id, step.id)
-    meta = [about_minutes(step.minutes), ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
+    meta = [about_minutes(step.minutes) + (", не за один раз" if step.ongoing else ""),
+            ", ".join(PLATFORM_NAMES[p] for p in step.platforms)]
     helper = catalog.roles.get(step.helper) if step.helper else None
     parts = [
-        f'<li class="so-step" id="{_h(step.id)}" data-step="{_h(step.id)}">',
+        f'<li class="so-step{" so-step--ongoing" if step.ongoing else ""}" id="{_h(step.id)}" '
+        f'data-step="{_h(step.id)}">',
         '<div class="so-step__head">',
         f'<input type="checkbox" class="so-step__box" id="{box}" aria-describedby="{box}-what">',
         f'<label class="so-step__title" for="{box}"><span class="so-step__number">{number}.</span> {_h(step.title)}</label>',
@@ -204,11 +217,29 @@ def _render_step(catalog: Catalog, checklist: Checklist, step: Step, number: int
     guide_href = relative_url(page, step.guide.page, step.guide.anchor)
     parts.append(f'<p class="so-step__guide so-screen-only"><a href="{_h(guide_href)}">'
                  f"Подробная инструкция: {_h(titles.of(step.guide))}</a></p>")
-    if step.review.unverified:
-        parts.append('<p class="so-step__unverified">Экраны приложения могли измениться: '
-                     "если видите другое, следуйте подсказкам приложения.</p>")
+    who = screen_helper(catalog, checklist, step)
+    if step.review.unverified and who:
+        parts.append(f'<p class="so-step__unverified">Если на экране всё по-другому, покажите эту страницу '
+                     f"{_h(who)}.</p>")
     parts.append("</li>\n")
     return "\n".join(parts)
+
+
+# Whom a family or a teacher shows the page to when the app looks different (dative: «покажите … кому?»).
+ROLE_DATIVE = {"administrator": "администратору школы", "teacher": "учителю", "class_leader": "классному руководителю",
+               "specialist": "специалисту", "pupil": "ученику", "parent": "родителю"}
+SCREEN_HELPERS = {"parent": "class_leader", "pupil": "class_leader", "teacher": "administrator",
+                  "class_leader": "administrator", "specialist": "administrator"}
+
+
+def screen_helper(catalog: Catalog, checklist: Checklist, step: Step) -> str | None:
+    """The dative of who can help with a screen that changed: the step's helper, else the audience's usual one.
+
+    A checklist for everyone (the move from VK) names the class leader: families are the most likely to ask.
+    """
+    role = step.helper or next((helper for reader, helper in SCREEN_HELPERS.items() if reader in checklist.audience),
+                               None)
+    return ROLE_DATIVE.get(role) if role else None
 
 
 def qr_svg(url: str) -> str:
@@ -218,66 +249,67 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-label="QR-код адреса страницы" ', 1)
 
 
-# --- role hub ---------------------------------------------------------------
+# --- a role's short path, on its start page -------------------------------------------
 
 
-def role_guide_pages(catalog: Catalog, role: Role, checklists: list[Checklist]) -> list[str]:
-    """The role's own guide page first, then the pages its checklists' steps link to, in order."""
-    pages: dict[str, None] = {}
-    if role.guide:
-        pages[role.guide.page] = None
-    for checklist in checklists:
-        for step_id in checklist.step_ids:
-            pages[catalog.steps[step_id].guide.page] = None
-    return list(pages)
+def main_checklists(catalog: Catalog, role_id: str) -> list[Checklist]:
+    return [c for c in own_checklists(catalog, role_id) if c.kind == "main"]
 
 
-def render_role(catalog: Catalog, role: Role, titles: GuideTitles) -> str:
-    page = role_page(role.id)
-    chain = catalog.role_chain(role.id)[:-1]
-    own = own_checklists(catalog, role.id)
-    mains = [c for c in own if c.kind == "main"]
-    extras = [c for c in own if c.kind != "main"]
-    out = [_front_matter(role.title, role.description), f"# {_md(role.title)}\n\n", _md(role.description), "\n\n"]
+def render_short_path(catalog: Catalog, role: Role, page: str) -> str:
+    """What replaces the start page's `<!-- short-path -->` line: the role's steps in order, one line each.
 
-    if mains:
-        first = mains[0]
-        out.append(f"[Открыть {_md(first.title.lower())}]({_rel_md(page, checklist_page(first.id))})"
-                   "{ .md-button .md-button--primary }\n\n")
-    out.append("## Чек-листы\n\n")
-    for parent_id in chain:
-        parent = catalog.roles[parent_id]
-        for checklist in [c for c in own_checklists(catalog, parent_id) if c.kind == "main"]:
-            out.append(f"- Сначала: [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}) — "
-                       f"общий для роли «{_md(parent.title.lower())}», {_checklist_size(catalog, checklist)}.\n")
-    for checklist in mains:
-        grades = f" (для {checklist.grades[0]}–{checklist.grades[1]} классов)" if checklist.grades else ""
-        out.append(f"- [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}){grades} — "
-                   f"{_checklist_size(catalog, checklist)}.\n")
-    if not mains and not chain:
-        out.append("Для этой роли пока нет чек-листа.\n")
+    Steps link to their guide sections; ongoing steps (a course, being in
+    touch) come last, apart, and do not count in the setup time. A role that
+    continues another one (a class leader is a teacher first) gets one line
+    sending it to that role's checklist first. The button opens the checklist.
+    """
+    mains = main_checklists(catalog, role.id)
+    out = ['<div class="so-short-path" markdown>\n\n']
+    for parent_id in catalog.role_chain(role.id)[:-1]:
+        for checklist in main_checklists(catalog, parent_id):
+            steps = [catalog.steps[i] for i in checklist.step_ids]
+            out.append(f"Сначала пройдите [{_md(_lower_first(checklist.title))}]"
+                       f"({_rel_md(page, checklist_page(checklist.id))}): {_md(setup_time(steps))}.\n\n")
+    if not mains:
+        out.append("Для этой роли пока нет чек-листа.\n\n</div>\n")
+        return "".join(out)
+    first = mains[0]
+    steps = [catalog.steps[i] for i in first.step_ids]
+    mine = "Потом ваши шаги: " if len(out) > 1 else ""
+    out.append(f"**{mine}{_md(setup_time(steps))}.**\n\n")
+    setup = [s for s in steps if not s.ongoing]
+    later = [s for s in steps if s.ongoing]
+    out.extend(f"{n}. {_step_link(page, s)}\n" for n, s in enumerate(setup, 1))
+    if later:
+        out.append("\nПотом, со временем:\n\n")
+        out.extend(f"- {_step_link(page, s)}\n" for s in later)
     out.append("\n")
-
-    guide_pages = role_guide_pages(catalog, role, mains)
-    if guide_pages:
-        out.append("## Инструкции\n\n")
-        for doc in guide_pages:
-            out.append(f"- [{_md(titles.pages.get(doc, doc))}]({_rel_md(page, doc)})\n")
-        out.append("\n")
-    if extras:
-        out.append("## Дополнительно\n\n")
-        for checklist in extras:
-            summary = checklist.intro.split(". ")[0].rstrip(".")
-            summary = summary[:1].lower() + summary[1:]  # it continues the line after a dash
-            out.append(f"- [{_md(checklist.title)}]({_rel_md(page, checklist_page(checklist.id))}) — "
-                       f"{_md(summary)}.\n")
-        out.append("\n")
+    for other in mains[1:]:
+        grades = f"Для {other.grades[0]}–{other.grades[1]} классов — " if other.grades else "Ещё "
+        out.append(f"{grades}[{_md(_lower_first(other.title))}]({_rel_md(page, checklist_page(other.id))}): "
+                   f"{_md(setup_time([catalog.steps[i] for i in other.step_ids]))}.\n\n")
+    out.append(f"[Открыть {_md(_lower_first(first.title))}]({_rel_md(page, checklist_page(first.id))})"
+               "{ .md-button .md-button--primary }\n\n</div>\n")
     return "".join(out)
 
 
-def _checklist_size(catalog: Catalog, checklist: Checklist) -> str:
-    minutes = sum(catalog.steps[i].minutes for i in checklist.step_ids)
-    return f"{count(len(checklist.step_ids), 'шаг', 'шага', 'шагов')}, {about_minutes(minutes)}"
+_NOT_READ = re.compile(r"\]\([^)]*\)|\{[^}]*\}|<[^>]*>|^\s*(?:\d+\.|[-*+])\s", re.MULTILINE)
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def count_words(markdown: str) -> int:
+    """Words a reader reads in Markdown: link targets, {attributes}, tags and list markers are not read."""
+    return len(_WORD.findall(_NOT_READ.sub(" ", markdown)))
+
+
+def _step_link(page: str, step: Step) -> str:
+    return f"[{_md(step.title)}]({_rel_md(page, step.guide.page, step.guide.anchor)})"
+
+
+def _lower_first(text: str) -> str:
+    """A title continuing a sentence: «Чек-лист учителя» → «чек-лист учителя»."""
+    return text[:1].lower() + text[1:]
 
 
 def _rel_md(from_doc: str, to_doc: str, anchor: str = "") -> str:
@@ -347,7 +379,8 @@ def render_roadmap(catalog: Catalog) -> str:
     page = ROADMAP_PAGE
     roadmap = catalog.roadmap
     school = catalog.settings.school_name if catalog.settings else ""
-    out = [_front_matter("Дорожная карта", "Цели школы по подключению к Сферуму и сроки."),
+    platform = catalog.settings.variables.get("platform.dat", "«Сферуму»") if catalog.settings else "«Сферуму»"
+    out = [_front_matter("Дорожная карта", f"Цели школы по подключению к {platform} и сроки."),
            "# Дорожная карта\n\n"]
     if roadmap is None:
         out.append("Дорожная карта ещё не составлена.\n")

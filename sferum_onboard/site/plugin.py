@@ -29,7 +29,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return config
         project = Path(config.config_file_path).parent
         try:
-            generated = generate_site(load_catalog(project), project / self.config.build_dir)
+            generated = generate_site(load_catalog(project), project / self.config.build_dir,
+                                      coordinators=self.config.coordinators)
         except ContentError as error:
             raise PluginError("\n".join(str(p) for p in error.problems)) from None
         except SferumError as error:
@@ -52,6 +53,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_post_build(self, config):
         if self.config.enabled and self.config.search:
             try:
-                build_search_index(Path(config.site_dir))
+                build_search_index(Path(config.site_dir), Path(config.docs_dir))
             except SferumError as error:
                 raise PluginError(str(error)) from None

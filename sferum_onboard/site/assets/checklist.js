@@ -136,10 +136,11 @@
       });
     });
 
-    var panel = list.parentNode.querySelector("[data-so-progress]");
-    if (panel) {
-      panel.querySelector(".so-progress__print").addEventListener("click", function () { window.print(); });
-      panel.querySelector(".so-progress__reset").addEventListener("click", function () {
+    var print = list.parentNode.querySelector(".so-progress__print");
+    if (print) print.addEventListener("click", function () { window.print(); });
+    var reset = list.parentNode.querySelector(".so-progress__reset");
+    if (reset) {
+      reset.addEventListener("click", function () {
         if (!window.confirm("Снять все отметки в этом чек-листе?")) return;
         Array.prototype.forEach.call(boxes, function (box) {
           box.checked = false;

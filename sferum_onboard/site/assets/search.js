@@ -1,68 +1,109 @@
 /* Site search over the Pagefind index (built by `sferum-onboard build` into pagefind/).
  *
  * Pagefind stems Russian and loads only the index chunks a query needs:
- * nothing is downloaded until a reader types. The index is built from text
- * with ё folded to е, and so is the query; the query's endings are cut so
- * that any word form finds the page. Everything is fetched from this site.
- * No dependencies; the button is added to Material's header.
+ * nothing is downloaded until a reader types. It stems the query's words
+ * exactly as it stemmed the pages' words and matches the start of a word, so
+ * the reader's word, sent as typed, finds its other forms; `searchWord` only
+ * helps where that stemming falls short. Everything is fetched from this
+ * site. No dependencies; the button is added to Material's header.
  */
 (function () {
   "use strict";
 
   var MAX_RESULTS = 8;
+  var TITLE_WEIGHT = 5; // Pagefind's own ranking boost for a query word in a page's title
   var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
     '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 ' +
     '6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
   var pagefind = null;
   var sequence = 0;
 
+  // ё as е, as Pagefind reads it, so that the rules below see one spelling.
   function fold(text) {
     return text.replace(/ё/g, "е").replace(/Ё/g, "Е");
   }
 
   // How readers write names the guide spells otherwise.
-  var SYNONYMS = { "макс": "max", "максе": "max", "макса": "max", "вк": "vk", "вконтакте": "vk", "смска": "смс" };
-  // Inflection endings, longest first. Pagefind matches the start of indexed
-  // (stemmed) words, so cutting the ending off the query finds every form:
-  // «семейной» → «семейн» finds «семейная», «семейную». Stems keep ≥ 4 letters.
-  var ENDINGS = ("иями ями ами ией иям ием иях ого ему ому ими ыми его ете ите ешь ать ять ить еть уть " +
-    "ее ие ые ое ей ий ый ой ем им ым ом их ых ую юю ая яя ою ею ах ях ам ям ов ев ью ия ья ет ит ут ют ат ят " +
-    "ла ло ли а я о е ы и у ю ь й").split(" ");
-  var STOP = { "как": 1, "что": 1, "для": 1, "или": 1, "это": 1, "где": 1, "мне": 1, "меня": 1, "если": 1, "чтобы": 1 };
+  var SYNONYMS = { "макс": "max", "максе": "max", "макса": "max", "максом": "max", "максу": "max",
+    "вк": "vk", "вконтакте": "vk", "смска": "смс", "айфон": "iphone", "айфоне": "iphone", "айфона": "iphone",
+    "андроид": "android", "андроиде": "android" };
+  // Words readers use where the guide says another: both are searched («ставить MAX» is «установить»,
+  // but «ставить отметку» is not).
+  var ALSO = { "ставить": ["установить"], "поставить": ["установить"], "зайти": ["войти"] };
+  // Words that carry the reader's mood, not the topic («не могу войти», «что должен сделать», «свой класс»).
+  var STOP = {};
+  ("как что для или это где мне меня если чтобы могу можно нужно надо должен должна должны сделать " +
+    "мой моя мое мои моего моей моему моим моих свой своя свое свои своего своей своему своим своих " +
+    "нас нам наш наша наше наши").split(" ").forEach(function (word) { STOP[word] = true; });
+  // Nouns in -ение, -ание, -ка made from verbs («вступление», «установка»), and words that lose a vowel
+  // before -к- («ребёнка» of «ребёнок»): the stem without the suffix also finds «вступите», «установить»,
+  // «ребёнок».
+  var ACTION_NOUN = /^([а-я]{4,}?)(?:ени|ани|к)(?:е|я|ю|и|ем|ям|ями|ях|а|у|ой|ами|ах)$/;
+  var LABIAL_L = /([бвмпф])л$/; // «вступл|ение» ← «вступ|ить»
 
-  function stem(word) {
+  /* What to send Pagefind for one word. Pagefind stems every query word with the same Russian
+   * (Snowball) stemmer as the pages, after reading й as и, so the word itself finds its inflected
+   * forms. A bare stem must not be sent: it is stemmed once more («войт», read «воит», becomes «во»
+   * and finds every «во…» word). Two things the stemmer misses: «классный» (read «классныи») stems
+   * to «классны», not the start of «классного», so a final й after ы or о is dropped; and a noun
+   * made from a verb does not find the verb, so the stem they share is sent, with a noun ending the
+   * stemmer removes exactly («изменами» → «измен»). */
+  function searchWord(word) {
     if (!/^[а-я]+$/.test(word)) return word;
-    for (var i = 0; i < ENDINGS.length; i++) {
-      var ending = ENDINGS[i];
-      if (word.length - ending.length >= 4 && word.slice(-ending.length) === ending) {
-        return word.slice(0, -ending.length);
-      }
-    }
-    return word;
+    var noun = ACTION_NOUN.exec(word);
+    if (noun) return noun[1].replace(LABIAL_L, "$1") + "ами";
+    return word.replace(/([ыо])й$/, "$1");
   }
 
-  /* The words to look for: folded, without short and stop words, synonyms applied, endings cut. */
+  /* The words to look for, each with the forms to search it by: folded, without short and stop words,
+   * synonyms applied, in a form Pagefind reads right. */
   function terms(query) {
     return fold(query.toLowerCase()).split(/[^0-9a-zа-я]+/).filter(function (word) {
       return word.length > 2 || /^[0-9]+$/.test(word) || SYNONYMS[word];
     }).map(function (word) { return SYNONYMS[word] || word; })
       .filter(function (word) { return !STOP[word]; })
-      .map(stem);
+      .map(function (word) {
+        // The guide speaks in imperatives («войдите», «найдите»), and for the verbs in -йти the stemmer
+        // does not join them with the reader's «войти», «найти»: both forms are searched.
+        var forms = [word].concat(ALSO[word] || []);
+        return forms.concat(forms.filter(function (form) { return /йти$/.test(form); }).map(function (form) {
+          return form.replace(/йти$/, "йдите");
+        })).map(searchWord);
+      });
+  }
+
+  /* Every query the forms make («ставить max» and «установить max»): a page counts with its best score. */
+  function searchAll(module, queries) {
+    return Promise.all(queries.map(function (words) { return module.search(words.join(" ")); })).then(function (found) {
+      var best = {};
+      found.forEach(function (one) {
+        one.results.forEach(function (r) {
+          if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
+        });
+      });
+      return Object.keys(best).map(function (id) { return best[id]; }).sort(function (a, b) { return b.score - a.score; });
+    });
   }
 
   /* All words first; when that finds little, pages with most of the words follow. */
   function find(module, query) {
     var words = terms(query);
     if (!words.length) return Promise.resolve([]);
-    return module.search(words.join(" ")).then(function (all) {
-      var results = all.results.slice();
+    var queries = words.reduce(function (made, forms) {
+      return [].concat.apply([], made.map(function (start) {
+        return forms.map(function (form) { return start.concat([form]); });
+      }));
+    }, [[]]);
+    return searchAll(module, queries).then(function (results) {
       if (results.length >= 3 || words.length < 2) return results;
       var seen = {};
       results.forEach(function (r) { seen[r.id] = true; });
-      return Promise.all(words.map(function (word) { return module.search(word); })).then(function (each) {
+      return Promise.all(words.map(function (forms) {
+        return searchAll(module, forms.map(function (form) { return [form]; }));
+      })).then(function (each) {
         var partial = {};
         each.forEach(function (found) {
-          found.results.forEach(function (r) {
+          found.forEach(function (r) {
             if (seen[r.id]) return;
             var entry = partial[r.id] || (partial[r.id] = { result: r, words: 0, score: 0 });
             entry.words += 1;
@@ -83,7 +124,8 @@
     return many;
   }
 
-  /* The site's root URL, from Material's config (relative base of this page). */
+  /* The site's root URL, from Material's config (relative base of the page the script loaded on:
+   * instant navigation keeps this script and the first page's config, so it is read once, here). */
   function siteRoot() {
     var base = ".";
     var config = document.getElementById("__config");
@@ -93,11 +135,17 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
+  var ROOT = siteRoot();
+
   function load() {
     if (!pagefind) {
-      var root = siteRoot();
+      var root = ROOT;
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24 }))
+        // noWorker: the wasm runs here, so a first query skips the 41 KB worker script (and its
+        // 5-second start-up limit, which a slow line overruns).
+        // A page's synonyms (its `synonyms` metadata field, see search.py) count like words of its title.
+        return Promise.resolve(module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true,
+          ranking: { metaWeights: { synonyms: TITLE_WEIGHT } } }))
           .then(function () { return module.init(); })
           .then(function () { return module; });
       });

@@ -78,7 +78,8 @@ def situation_from_events(
             state = state._replace(first_done=first.get(key))
         person_id, step_id = key
         if state.retired:
-            retired[step_id] += state.done
+            if state.done:  # like the store's reads: a retired step undone is not listed at all
+                retired[step_id] += 1
         elif person_id is None:
             org[step_id] = state
         else:
