@@ -18,7 +18,7 @@ def count(n: int, one: str, few: str, many: str) -> str:
 
 def count_genitive(n: int, one: str, many: str) -> str:
     """After «около», «больше», «из»: '1 минуты', '3 минут', '21 дня' (the genitive has two forms)."""
-    return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
+    return f"{n} {plural_form(n, (one, many, many))}"
 
 
 _OS_ERRORS = {
