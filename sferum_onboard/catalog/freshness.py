@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sferum_onboard.catalog.model import Catalog
+from sferum_onboard.dates import date_text
 from sferum_onboard.errors import Location
 from sferum_onboard.messages import CATALOG, count, count_genitive
 
@@ -34,7 +35,7 @@ class DueStep:
         if self.checked is None:
             reasons.append(CATALOG["stale-never"])
         elif self.old:
-            reasons.append(CATALOG["stale-old"].format(date=self.checked.strftime("%d.%m.%Y"),
+            reasons.append(CATALOG["stale-old"].format(date=date_text(self.checked),
                                                        age=count(self.age, "день", "дня", "дней")))
         kind = CATALOG["stale-school-step" if self.school else "stale-step"].format(id=self.id)
         text = f"{kind}: {', '.join(reasons)}"

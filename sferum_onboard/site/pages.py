@@ -18,6 +18,7 @@ from typing import Callable
 import segno
 
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
+from sferum_onboard.dates import date_text
 from sferum_onboard.messages import count, count_genitive
 from sferum_onboard.site.urls import absolute_url, relative_url
 
@@ -395,6 +396,6 @@ def render_roadmap(catalog: Catalog) -> str:
         joiner = " и " if target.match == "all" else " или "
         value = f"{target.target:g} %".replace(".", ",")
         out.append(f"| {_md(target.title)} | {_md(audience_text(target))} | {joiner.join(links)} | "
-                   f"{value} | {target.due.strftime('%d.%m.%Y')} |\n")
+                   f"{value} | {date_text(target.due)} |\n")
     out.append("\n")
     return "".join(out)
