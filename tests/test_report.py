@@ -20,6 +20,7 @@ from sferum_onboard.errors import DataError
 from sferum_onboard.outputs.labels import pct
 from sferum_onboard.outputs.report import check_output_dir
 from sferum_onboard.tracking.store import Store
+from tests.conftest import require
 from tests.storekit import store_url  # noqa: F401 (fixture)
 from tests.test_report_support import (  # noqa: F401 (fixtures)
     FORMULA_NAME, NASTY_NAME, REPO, into_store, small_school,
@@ -205,10 +206,9 @@ def test_report_works_on_the_demo_school(tmp_path):
 
 
 def test_libreoffice_opens_the_workbook_and_keeps_formulas_as_text(school_db, tmp_path):
-    """A second independent reader, when LibreOffice is installed (calamine above is the required one)."""
+    """A second independent reader: LibreOffice, which many schools open the report with (.ci/run installs it)."""
     soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) не установлен; книгу уже проверил python-calamine")
+    require(soffice is not None, "LibreOffice (soffice) не установлен")
     run("report", *PROJECT, "--db", school_db, "-o", str(tmp_path))
     # Sheet -1: every sheet to its own CSV file; a private profile so parallel runs do not collide.
     result = subprocess.run(
