@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.tracking.roster import files as roster_module
+from sferum_onboard.tracking.roster import workbook as workbook_module
 from sferum_onboard.tracking.roster import normalise_name, parse_classes, read_roster
 from tests.rosterfiles import encrypted_xlsx, garbage, truncated_xlsx, with_shared_strings, write_csv, write_xlsx
 
@@ -272,7 +272,7 @@ def test_faults(tmp_path):
     assert message(empty) == f"{empty}: файл пуст"
     assert message(tmp_path / "nope.csv") == f"{tmp_path / 'nope.csv'}: файл не найден"
     g = garbage(tmp_path / "g.xlsx")
-    assert message(g) == f"{g}: это не таблица — ожидается книга Excel (XLSX) или текстовый файл CSV"
+    assert message(g) == f"{g}: это не таблица — ожидается книга Excel (XLSX), таблица OpenDocument (ODS) или текстовый файл CSV"
     e = encrypted_xlsx(tmp_path / "e.xlsx")
     assert message(e) == (f"{e}: книга защищена паролем; откройте её в Excel, снимите пароль (Файл → Сведения → "
                           "Защита книги) и сохраните заново — или сохраните лист как CSV")
@@ -320,7 +320,7 @@ def test_xlsx_numbers_and_dates_read_as_the_list_shows_them(tmp_path):
 def test_a_sheet_used_far_beyond_any_list_is_refused_before_reading(tmp_path, monkeypatch):
     """The XLSX reader holds a sheet as one grid up to its last used cell: a stray value in XFD1048576
     would need hundreds of gigabytes. The limit is lowered here so that a failure stays cheap."""
-    monkeypatch.setattr(roster_module, "MAX_SHEET_CELLS", 10_000)
+    monkeypatch.setattr(workbook_module, "MAX_SHEET_CELLS", 10_000)
 
     def workbook(name: str, stray: str):
         path = write_xlsx(tmp_path / name, [], sheets={"Список": PUPILS, "Скрытый": [["x"]]})
@@ -336,6 +336,6 @@ def test_a_sheet_used_far_beyond_any_list_is_refused_before_reading(tmp_path, mo
         read_roster(far)
     assert str(error.value) == (
         f"{far}: на листе заняты ячейки далеко за списком — последняя занятая ячейка CV200; такой лист не "
-        "прочитать. Удалите в Excel лишние строки и столбцы за списком (Ctrl+End покажет эту ячейку) и сохраните "
+        "прочитать. Удалите лишние строки и столбцы за списком (Ctrl+End покажет эту ячейку) и сохраните "
         "файл заново — или сохраните лист как CSV")
     assert pupils(read_roster(workbook("near.xlsx", "CV99"))) == EXPECTED_PUPILS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from sferum_onboard.outputs import spreadsheet
 from sferum_onboard.outputs.spreadsheet import FORMULA_STARTS, csv_text
+from sferum_onboard.tracking.roster import values
 from tests.test_report_support import PROJECT, run, school_db  # noqa: F401 (fixture)
 
 
@@ -24,6 +24,6 @@ def test_the_class_sheet_and_the_report_use_the_same_guard(school_db, tmp_path, 
         return report, sheet
 
     assert [cell.quotePrefix for cell in first_cells()] == [False, False]
-    monkeypatch.setattr(spreadsheet, "FORMULA_STARTS", ("",))  # now every text looks like a formula
+    monkeypatch.setattr(values, "FORMULA_STARTS", ("",))  # now every text looks like a formula
     report, sheet = first_cells()
     assert (report.quotePrefix, report.data_type, sheet.quotePrefix, sheet.data_type) == (True, "s", True, "s")

@@ -13,14 +13,7 @@ import csv
 import io
 from typing import Iterable
 
-# What makes a spreadsheet read a cell as a formula: the usual signs, and tab and carriage
-# return, which some programs strip before looking at the first character.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_like(text: str) -> bool:
-    """Would a spreadsheet take this text for a formula?"""
-    return text.startswith(FORMULA_STARTS)
+from sferum_onboard.tracking.roster.values import FORMULA_STARTS, formula_like  # noqa: F401 (the one rule)
 
 
 def text_cell(cell, value: str):

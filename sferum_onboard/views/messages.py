@@ -55,6 +55,7 @@ TRACKING_VIEW = {
 ROSTER_VIEW = {
     "file-csv": "Файл {file}: CSV, кодировка {encoding}, разделитель {delimiter}; список: {kind}{detected}, заголовок в строке {row}.",
     "file-xlsx": "Файл {file}: книга Excel; список: {kind}{detected}, заголовок в строке {row}.",
+    "file-ods": "Файл {file}: таблица OpenDocument (ODS); список: {kind}{detected}, заголовок в строке {row}.",
     "detected": " (вид определён по заголовку)",
     "delimiters": {";": "«;»", ",": "«,»", "\t": "табуляция"},
     "read": "В списке {people} (строк с данными: {rows}).",

@@ -16,8 +16,9 @@ SHOWN = 20  # names listed under a count; the rest are summed up
 def file_line(roster) -> str:
     detected = VIEW["detected"] if roster.kind_detected else ""
     kind = ROSTER_KINDS[roster.kind]
-    if roster.encoding is None:
-        return VIEW["file-xlsx"].format(file=roster.path, kind=kind, detected=detected, row=roster.header_row)
+    if roster.format != "csv":
+        return VIEW["file-" + roster.format].format(file=roster.path, kind=kind, detected=detected,
+                                                    row=roster.header_row)
     return VIEW["file-csv"].format(
         file=roster.path, encoding=ROSTER_ENCODINGS.get(roster.encoding, roster.encoding),
         delimiter=VIEW["delimiters"].get(roster.delimiter, f"«{roster.delimiter}»"), kind=kind, detected=detected,

@@ -6,30 +6,39 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from xml.etree import ElementTree
-
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from sferum_onboard.dates import DATE_FORMAT
 from sferum_onboard.errors import DataError
-from sferum_onboard.messages import ROSTER, os_reason
+from sferum_onboard.messages import ROSTER, number_text, os_reason, size_text
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.roster.header import find_header
+from sferum_onboard.tracking.roster.limits import MAX_FILE_BYTES, MAX_LINE, MAX_ROWS
 from sferum_onboard.tracking.roster.records import HEADER_SCAN_ROWS
 from sferum_onboard.tracking.roster.values import WORD, fold
+from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 
 
 def read_file(path: Path) -> bytes:
-    """The bytes of a data file the user named; DataError when it is missing, a folder or empty."""
+    """The bytes of a data file the user named; DataError when it is missing, a folder, empty or too big.
+
+    The size is checked before reading, and text is read in chunks whose
+    lines are counted, so that a file far bigger than any list is refused
+    after reading at most `MAX_FILE_BYTES`, and a text of millions of lines
+    as soon as its lines pass `MAX_ROWS`.
+    """
     name = path.name or str(path)
     if path.is_dir():
         raise DataError(ROSTER["file-dir"].format(file=name))
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(ROSTER["file-too-large"].format(
+                file=path, size=size_text(size), limit=size_text(MAX_FILE_BYTES)))
+        with path.open("rb") as source:
+            data = _read_limited(path, source)
     except FileNotFoundError:
         raise DataError(ROSTER["file-missing"].format(file=path)) from None
     except OSError as error:
@@ -37,6 +46,42 @@ def read_file(path: Path) -> bytes:
     if not data.strip():
         raise DataError(ROSTER["file-empty"].format(file=path))
     return data
+
+
+_CHUNK = 1 << 20
+
+
+def _read_limited(path: Path, source) -> bytes:
+    """Read in chunks; in text, count lines and measure them as they come."""
+    chunks: list[bytes] = []
+    lines = line = 0  # newlines read so far; length of the line being read
+    text = None
+    while chunk := source.read(_CHUNK):
+        if text is None:
+            text = not _looks_binary(chunk)
+        chunks.append(chunk)
+        if len(chunks) * _CHUNK > MAX_FILE_BYTES:  # the file grew after stat
+            raise DataError(ROSTER["file-too-large"].format(
+                file=path, size=size_text(len(chunks) * _CHUNK), limit=size_text(MAX_FILE_BYTES)))
+        if not text:
+            continue
+        parts = chunk.split(b"\n")
+        lengths = [line + len(parts[0]), *map(len, parts[1:])]  # the last part starts the next line
+        if max(lengths) > MAX_LINE:
+            row = lines + 1 + next(i for i, n in enumerate(lengths) if n > MAX_LINE)
+            raise DataError(ROSTER["line-too-long"].format(file=path, row=row, limit=number_text(MAX_LINE)))
+        line = lengths[-1]
+        lines += len(parts) - 1
+        if lines > MAX_ROWS:
+            raise DataError(ROSTER["rows-too-many"].format(file=path, limit=number_text(MAX_ROWS)))
+    return b"".join(chunks)
+
+
+def _looks_binary(head: bytes) -> bool:
+    """A workbook or other binary data, whose bytes are not lines (UTF-16 text has NULs but a BOM)."""
+    if workbook_format(head) or head.startswith(_OLE_MAGIC):
+        return True
+    return b"\x00" in head[:65536] and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -131,67 +176,15 @@ def _sniff_delimiter(label: str, lines: list[str], kind: str | None) -> str:
     raise DataError(ROSTER["no-header"].format(file=label, rows=HEADER_SCAN_ROWS))
 
 
-def xlsx_tables(path: Path, data: bytes) -> list[Table]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-            raise DataError(ROSTER["ods"].format(file=path))
-        if "xl/workbook.xml" not in names:
-            raise DataError(ROSTER["binary"].format(file=path))
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            worksheets = [s for s in book.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]  # not charts
-            chosen = [s.name for s in worksheets if s.visible == SheetVisibleEnum.Visible] or [
-                s.name for s in worksheets]
-            labels = {name: str(path) if len(chosen) == 1 else f"{path}[{name}]" for name in chosen}
-            ends = _used_range_ends(archive, names)
-            for name in chosen:
-                if name in ends and _cells_up_to(ends[name]) > MAX_SHEET_CELLS:
-                    raise DataError(ROSTER["xlsx-sheet-too-large"].format(file=labels[name], cell=ends[name]))
-            # calamine parses a whole sheet at once, so a damaged sheet fails here, before any row is
-            # read. Rows and columns count from A1, not from the first filled cell: problems name sheet rows.
-            sheets = [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in chosen]
-    except DataError:
-        raise
-    except Exception:  # zipfile.BadZipFile, calamine's ZipError, XmlError, CalamineError: a broken or cut file
-        raise DataError(ROSTER["xlsx-broken"].format(file=path)) from None
-    return [Table(labels[name], _sheet_rows(rows), len(rows), normalise_class(name)) for name, rows in sheets]
-
-
-# calamine holds a sheet as one grid up to its last filled cell (here from A1): one stray value in
-# XFD1048576 needs half a terabyte, and the failed allocation aborts the process with no message.
-# Excel records each sheet's used range (where Ctrl+End goes) in <dimension>; a sheet whose range
-# no list could fill is refused before calamine reads it.
-MAX_SHEET_CELLS = 20_000_000  # 100,000 rows × 200 columns
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+\d+:)?([A-Z]{1,3}\d{1,7})"')
-
-
-def _used_range_ends(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Sheet name → the last cell of the used range the sheet declares ("XFD1048576"); best effort:
-    a sheet without the record, or a workbook this cannot follow, is left to calamine."""
-    try:
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("{*}Relationship")}
-        ends = {}
-        for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).findall("{*}sheets/{*}sheet"):
-            target = next((targets.get(v, "") for k, v in sheet.attrib.items() if k.endswith("}id")), "")
-            part = target[1:] if target.startswith("/") else f"xl/{target}"
-            if part in names:
-                with archive.open(part) as source:
-                    found = _DIMENSION.search(source.read(16384))  # the record comes first in a sheet
-                if found:
-                    ends[sheet.get("name")] = found.group(1).decode()
-        return ends
-    except Exception:  # zipfile or XML errors: calamine will say the book is broken, if it is
-        return {}
-
-
-def _cells_up_to(cell: str) -> int:
-    letters = cell.rstrip("0123456789")
-    column = 0
-    for letter in letters:
-        column = column * 26 + ord(letter) - ord("A") + 1
-    return column * int(cell[len(letters):])
+def workbook_tables(path: Path, data: bytes) -> tuple[str, list[Table]]:
+    """The format ("xlsx" or "ods") and a table per visible worksheet (every worksheet when none is visible)."""
+    book = Workbook(str(path), data)
+    chosen = [s.name for s in book.sheets if s.visible] or [s.name for s in book.sheets]
+    labels = {name: str(path) if len(chosen) == 1 else f"{path}[{name}]" for name in chosen}
+    # Every chosen sheet is read before any row is used: a damaged one refuses the whole file.
+    sheets = [(name, book.rows(name, labels[name])) for name in chosen]
+    return book.format, [Table(labels[name], _sheet_rows(rows), len(rows), normalise_class(name))
+                         for name, rows in sheets]
 
 
 def _sheet_rows(rows: list[list]) -> Iterator[tuple[int, list[str]]]:

@@ -80,6 +80,7 @@ class Header:
     score: int
     kind: str | None  # recognised from the columns
     texts: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # cleaned header text → field
+    titles: dict[int, tuple[int, str]] = field(default_factory=dict)  # column index → (row, cleaned text)
 
 
 def _detect_kind(columns: dict[int, tuple[str, str | None]]) -> str | None:
@@ -119,20 +120,23 @@ def find_header(rows: Iterable[tuple[int, list[str]]], kind: str | None) -> Head
         if len(columns) < 2 and not lone_name:
             continue
         data_start = number + 1
+        titles = {i: (number, clean(cells[i])) for i in columns}
         # A merged «ФИО» over «Фамилия | Имя | Отчество» in the row below.
         if position + 1 < len(buffered):
-            below = _classify_row(buffered[position + 1][1])
+            below_number, below_cells = buffered[position + 1]
+            below = _classify_row(below_cells)
             if {"surname", "first"} <= {f for f, _ in below.values()}:
                 for index, found in below.items():
                     if found[0] in ("surname", "first", "patronymic"):
                         columns[index] = (found[0], found[1] or columns.get(index, (None, None))[1])
+                        titles[index] = (below_number, clean(below_cells[index]))
                 columns = {i: c for i, c in columns.items() if c[0] != "name" or i in below}
-                data_start = buffered[position + 1][0] + 1
+                data_start = below_number + 1
         detected = _detect_kind(columns)
         if detected is None:
             continue
         texts = {clean(cells[i]): found for i, found in columns.items() if i < len(cells)}
-        return Header(number, data_start, columns, len(columns), detected, texts)
+        return Header(number, data_start, columns, len(columns), detected, texts, titles)
     return None
 
 

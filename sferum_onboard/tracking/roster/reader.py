@@ -12,10 +12,12 @@ from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.roster.files import Table
 from sferum_onboard.tracking.roster.header import Header, find_header, title_class
 from sferum_onboard.tracking.roster.records import HEADER_SCAN_ROWS, PROGRESS_EVERY, ProgressCallback, Roster, RosterPerson
+from sferum_onboard.tracking.roster.limits import MAX_NAME, MAX_TEXT
 from sferum_onboard.tracking.roster.values import (
-    CYRILLIC, DIGIT, FOOTERS, LATIN, TRAILING_CLASS, YES, clean, fold, is_specialist, normalise_clean_name,
-    normalise_name, parse_classes, split_list,
+    CONTROL, CYRILLIC, DIGIT, FOOTERS, LATIN, TRAILING_CLASS, YES, clean, fold, is_specialist, name_fault,
+    normalise_clean_name, normalise_name, parse_classes, split_list,
 )
+from sferum_onboard.tracking.roster.workbook import cell_name
 
 
 class _Row(dict):
@@ -45,7 +47,8 @@ class Reader:
         self._classes: dict[str, str | None] = {}  # class cells repeat: normalise each spelling once
         self._done = 0
 
-    def read(self, path: Path, tables: list[Table], encoding: str | None, delimiter: str | None) -> Roster:
+    def read(self, path: Path, file_format: str, tables: list[Table], encoding: str | None,
+             delimiter: str | None) -> Roster:
         total = sum(t.total for t in tables)
         header_row, kind, found_any, detected = 0, self.kind, False, False
         for table in tables:
@@ -74,7 +77,7 @@ class Reader:
         if self.progress:
             self.progress(total or self._done, total or self._done)
         return Roster(path, kind, encoding, tuple(self.people), tuple(self.problems), delimiter,
-                      header_row, detected, self.rows_read)
+                      header_row, detected, self.rows_read, file_format)
 
     # --- one table --------------------------------------------------------------
 
@@ -85,10 +88,11 @@ class Reader:
             by_field.setdefault((f, q), []).append(index)
 
         def first(fieldname: str, *qualifiers) -> int | None:
-            for q in qualifiers:
-                if by_field.get((fieldname, q)):
-                    return by_field[(fieldname, q)][0]
-            return None
+            """The one column of a field (whoever of `qualifiers` it names); two are an error, not a guess."""
+            found = [i for q in qualifiers for i in by_field.get((fieldname, q), ())]
+            if len(found) > 1:
+                self._ambiguous(table.label, header, *sorted(found)[:2])
+            return found[0] if found else None
 
         def name_columns(*qualifiers) -> list[int]:
             full = first("name", *qualifiers)
@@ -153,6 +157,9 @@ class Reader:
                 continue  # «Итого», a signature line, or the header repeated on every printed page
             count += 1
             self.rows_read += 1
+            if CONTROL.search("".join(cells[i] for i in used if i < width)):  # one search a row; rare
+                self._control(number, [i for i in used if i < width], cells)
+                continue
             class_value = cell(class_col)
             if letter_col is not None and class_value and cell(letter_col):
                 class_value += cell(letter_col)
@@ -167,14 +174,30 @@ class Reader:
 
     # --- helpers -------------------------------------------------------------------
 
+    def _control(self, row: int, columns: list[int], cells: list[str]) -> None:
+        """A control character in a cell read (clean() would have hidden some of them as spaces)."""
+        column = next(i for i in columns if CONTROL.search(cells[i]))
+        self._problem(row, column, "cell-control", char=f"U+{ord(CONTROL.search(cells[column]).group()):04X}")
+
+    @staticmethod
+    def _ambiguous(label: str, header: Header, one: int, other: int) -> None:
+        """Two header columns say the same («ФИО;ФИО;Класс»): which one holds the list is a guess."""
+        (_, first_title), (row, second_title) = header.titles[one], header.titles[other]
+        raise DataError(ROSTER["header-ambiguous"].format(
+            file=label, row=row, column=other + 1, first=first_title, first_column=cell_name(0, one + 1),
+            second=second_title, second_column=cell_name(0, other + 1)))
+
     def _problem(self, row: int, column: int | None, code: str, **fields) -> None:
         column = column + 1 if column is not None else 0
-        self.problems.append(Problem(Location(self.label, row, column), code, ROSTER[code].format(**fields)))
+        shown = {k: _shown(v) if isinstance(v, str) else v for k, v in fields.items()}
+        self.problems.append(Problem(Location(self.label, row, column), code, ROSTER[code].format(**shown)))
 
     def _name(self, row: int, columns: list[int], cell, code_prefix: str = "name") -> str | None:
-        text = normalise_clean_name(cell(columns[0]) if len(columns) == 1 else
-                                     " ".join(cell(i) for i in columns if cell(i)))
+        written = cell(columns[0]) if len(columns) == 1 else " ".join(cell(i) for i in columns if cell(i))
         column = columns[0] if columns else None
+        if self._bad_name(row, column, written):  # as written: a formula is not a name with odd letters
+            return None
+        text = normalise_clean_name(written)
         if not text or not CYRILLIC.search(text) and not LATIN.search(text):
             self._problem(row, column, "name-missing")
             return None
@@ -185,6 +208,13 @@ class Reader:
             self._problem(row, column, "name-short" if code_prefix == "name" else "child-name-short", name=text)
             return None
         return text
+
+    def _bad_name(self, row: int, column: int | None, name: str) -> bool:
+        """Report a name that cannot be stored (too long, markup, a formula); True when it was one."""
+        fault = name_fault(name)
+        if fault:
+            self._problem(row, column, fault, name=name, limit=MAX_NAME, length=len(name), sign=name[:1])
+        return fault is not None
 
     def _class(self, row: int, column: int | None, value: str) -> tuple[bool, str | None]:
         """(ok, class): ok is False when a problem was reported."""
@@ -234,6 +264,9 @@ class Reader:
     def _staff(self, row, slot, cell, position_col, subjects_col, led_col, taught_col, role_col, class_value):
         name = self._name(row, slot.name, cell)
         position = cell(position_col) or None
+        if position and len(position) > MAX_TEXT:
+            self._problem(row, position_col, "text-too-long", value=position, limit=MAX_TEXT)
+            return
         if position:
             position = position[:1].lower() + position[1:] if not position[:2].isupper() else position
         led: list[str] = []
@@ -316,6 +349,8 @@ class Reader:
             if match and normalise_class(match.group(1)):
                 own = normalise_class(match.group(1))
                 part = part[: match.start()]
+            if self._bad_name(row, child_cols[0], clean(part)):
+                return None
             name = normalise_name(part)
             if len(name.split()) < 2 or DIGIT.search(name):
                 self._problem(row, child_cols[0], "child-name-short", name=name)
@@ -323,6 +358,11 @@ class Reader:
             given = classes[number] if len(classes) > 1 else (classes[0] if classes else None)
             children.append((name, own or given or fallback_class))
         return children
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value as a problem quotes it: a 10,000-character cell is not printed whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _merge(old: RosterPerson, new: RosterPerson) -> RosterPerson:

@@ -22,7 +22,7 @@ PROGRESS_EVERY = 2000
 class RosterPerson:
     """One person as a roster row describes them (names and classes normalised)."""
 
-    row: int  # 1-based row in the file (the line for CSV, the sheet row for XLSX)
+    row: int  # 1-based row in the file (the line for CSV, the sheet row for a workbook)
     kind: str  # pupils | parents | staff
     full_name: str  # "Иванова Мария Петровна", whitespace normalised
     role: str  # pupil | parent | teacher | administrator
@@ -40,10 +40,11 @@ class RosterPerson:
 class Roster:
     path: Path
     kind: str  # pupils | parents | staff
-    encoding: str | None  # "utf-8", "utf-8-sig", "cp1251", "utf-16"; None for XLSX
+    encoding: str | None  # "utf-8", "utf-8-sig", "cp1251", "utf-16"; None for a workbook
     people: tuple[RosterPerson, ...]  # valid rows only; rows with problems are left out
     problems: tuple[Problem, ...]
     delimiter: str | None = None  # CSV only
     header_row: int = 0  # of the first table read
     kind_detected: bool = False  # True when the kind came from the header, not the caller
     rows_read: int = 0  # data rows looked at (blank ones not counted)
+    format: str = "csv"  # csv | xlsx | ods

@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 
 from sferum_onboard.tracking.classes import normalise_class
-from sferum_onboard.tracking.names import LATIN_LOOKALIKES
+from sferum_onboard.tracking.names import LATIN_LOOKALIKES, fold_name
+from sferum_onboard.tracking.roster.limits import MAX_NAME
+
+# What makes a spreadsheet read a cell as a formula: the usual signs, and tab and carriage return,
+# which some programs strip before looking at the first character. Outputs write such text as
+# text (outputs/spreadsheet.py); a name that starts with one is refused when a roster is read.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet take this text for a formula?"""
+    return text.startswith(FORMULA_STARTS)
 
 
 def fold(text: str) -> str:
@@ -27,6 +38,28 @@ YES = {"да", "+", "1", "v", "✓", "✔", "x", "х", "есть", "являет
 _SPECIALISTS = ("психолог", "логопед", "дефектолог", "социальн", "соц пед", "соц. пед", "олигофренопедагог",
                 "сурдопедагог", "тифлопедагог")
 FOOTERS = ("итого", "всего", "подпись", "м п", "м.п", "директор", "классный руководитель", "исполнитель")
+
+
+# Control characters other than tab and line breaks (which are whitespace in a cell), and the
+# bidirectional overrides that make text read differently from how it is stored.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def name_fault(name: str) -> str | None:
+    """Why a cleaned full name cannot be stored (a problem code), or None: too long, markup, a formula."""
+    if len(name) > MAX_NAME:
+        return "name-too-long"
+    if "<" in name or ">" in name:
+        return "name-markup"
+    if formula_like(name):
+        return "name-formula"
+    return None
+
+
+def name_key(text: str) -> str:
+    """What two spellings of one name share, as rosters read them: «ИВАНОВ  Иван», «Иванов Иван» with
+    a Latin «о», «Иванов Иван» and «иванов иван» have one key (ё/е, case, spaces, look-alike letters)."""
+    return fold_name(normalise_name(text))
 
 
 def clean(text: str) -> str:

@@ -103,7 +103,7 @@ class StoreEngine:
                 raise StoreError(TRACKING["store-busy"].format(target=self.display_target)) from None
             if _is_corrupt(error):
                 raise StoreError(TRACKING["store-corrupt"].format(target=self.display_target)) from None
-            raise
+            raise _rejected(error) from None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -124,7 +124,7 @@ class StoreEngine:
             except sa.exc.DatabaseError as error:
                 if _is_corrupt(error):
                     raise StoreError(TRACKING["store-corrupt"].format(target=self.display_target)) from None
-                raise
+                raise _rejected(error) from None
 
     def revision(self) -> str | None:
         """The schema revision recorded in the database (None for an empty database)."""
@@ -239,6 +239,12 @@ def _sqlite_on_begin(conn: Connection) -> None:
 def _is_busy(error: Exception) -> bool:
     text = str(getattr(error, "orig", error)).lower()
     return "database is locked" in text or "database is busy" in text
+
+
+def _rejected(error: sa.exc.DatabaseError) -> StoreError:
+    """A statement the database refused (a value too long, a broken constraint), named by the driver's
+    error class only: the statement's parameters and the server's details hold people's names."""
+    return StoreError(TRACKING["store-rejected"].format(kind=type(error.orig or error).__name__))
 
 
 def _first_line(error: object) -> str:

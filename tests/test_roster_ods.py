@@ -1,0 +1,76 @@
+"""Rosters saved by LibreOffice: an ODS list imports like its XLSX twin and is never called an Excel book."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from sferum_onboard.cli import cli
+from tests.libreoffice import _libreoffice_profile, libreoffice  # noqa: F401 (fixtures)
+from tests.rosterfiles import write_xlsx
+from tests.storekit import TRACKING_PROJECT
+
+# A pupils' list as schools keep it: a title, a number column, a class split into number and letter,
+# a phone stored as a number, a date, a name in capitals with «ё».
+PUPILS = [["Список обучающихся МБОУ СОШ № 2 на 01.09.2026"], [],
+          ["№", "Фамилия", "Имя", "Отчество", "Класс", "Буква", "Телефон", "Дата рождения"],
+          [1, "ИВАНОВ", "Иван", "Иванович", 7, "а", 79001234567, dt.date(2013, 2, 1)],
+          [2, "Фёдорова", "Алёна", "Сергеевна", 11, "Б", None, dt.date(2009, 3, 4)],
+          [3, "Петров", "Пётр", "", 1, "В", 89007654321, None]]
+PARENTS = [["ФИО родителя", "ФИО ребёнка", "Класс ребёнка", "Телефон"],
+           ["Иванова Мария Петровна", "Иванов Иван Иванович", "7А", "+7 900 111-22-33"],
+           ["Федоров Сергей", "Фёдорова Алёна Сергеевна, 11Б; Петров Пётр, 1В", "", ""]]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*map(str, args), "--project", str(TRACKING_PROJECT)])
+
+
+def test_an_ods_roster_from_libreoffice_imports_like_its_xlsx_twin(tmp_path, libreoffice):
+    pupils = write_xlsx(tmp_path / "pupils.xlsx", PUPILS)
+    parents = write_xlsx(tmp_path / "parents.xlsx", PARENTS)
+    listed = {}
+    for fmt in ("xlsx", "ods"):
+        db = tmp_path / f"{fmt}.sqlite"
+        for source in (pupils, parents):
+            saved = libreoffice.convert(source, fmt, tmp_path / fmt)
+            result = run("roster", "import", saved, "--school", "Школа № 2", "--db", db)
+            assert result.exit_code == 0, result.output
+            kind = "книга Excel" if fmt == "xlsx" else "таблица OpenDocument (ODS)"
+            assert result.output.splitlines()[0].startswith(f"Файл {saved}: {kind}; список: ")
+        result = CliRunner().invoke(cli, ["roster", "list", "--db", str(db), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        listed[fmt] = json.loads(result.output)
+    assert listed["ods"] == listed["xlsx"]
+    assert [(p["full_name"], p["class"], p["contact"]) for p in listed["ods"]] == [
+        ("Петров Пётр", "1В", "89007654321"), ("Иванов Иван Иванович", "7А", "79001234567"),
+        ("Фёдорова Алёна Сергеевна", "11Б", None), ("Иванова Мария Петровна", "7А", "+7 900 111-22-33"),
+        ("Федоров Сергей", "1В, 11Б", None)]
+
+
+def test_a_damaged_ods_roster_is_not_called_an_excel_book(tmp_path, libreoffice):
+    ods = libreoffice.convert(write_xlsx(tmp_path / "pupils.xlsx", PUPILS * 30), "ods", tmp_path / "lo")
+    ods.write_bytes(ods.read_bytes()[: ods.stat().st_size // 2])
+    result = run("roster", "import", ods, "--db", tmp_path / "s.sqlite")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Ошибка: {ods}: таблица OpenDocument (ODS) повреждена или обрезана, прочитать её нельзя; сохраните файл "
+        "заново или выгрузите список ещё раз\n"))
+
+
+def test_damaged_ods_files_are_read_or_refused_in_russian(tmp_path, libreoffice):
+    """Bytes flipped and files cut anywhere in a LibreOffice ODS: a roster or a Russian refusal, nothing else."""
+    from sferum_onboard.errors import DataError
+    from sferum_onboard.tracking.roster import read_roster
+
+    good = libreoffice.convert(write_xlsx(tmp_path / "pupils.xlsx", PUPILS * 10), "ods", tmp_path / "lo").read_bytes()
+    damaged = tmp_path / "damaged.ods"
+    for n in range(60):
+        data = bytearray(good)
+        data[(n * 7919) % len(data)] ^= 0x5A
+        damaged.write_bytes(bytes(data[: len(data) - (n * 104729) % (len(data) // 2)]))
+        try:
+            assert read_roster(damaged).people
+        except DataError as error:
+            assert str(error).startswith(f"{damaged}: ")
