@@ -562,7 +562,7 @@ def progress(class_name, role, by, as_of, fmt, project, db, school_name) -> None
 
 @cli.group(name="roster")
 def roster_group() -> None:
-    """Списки школы: загрузка из XLSX или CSV и просмотр.
+    """Списки школы: загрузка из XLSX, ODS или CSV и просмотр.
 
     Пример: sferum-onboard roster import ученики.xlsx --dry-run
     """
@@ -601,23 +601,28 @@ def _progress_bar(label: str):
 @click.option("--skip-invalid", "skip_invalid", is_flag=True,
               help="Загрузить остальных, пропустив строки с ошибками (без флага при любой ошибке ничего не пишется).")
 @click.option("--deactivate-missing", "deactivate_missing", is_flag=True,
-              help="Отметить выбывшими тех, кого нет в этом (полном) списке.")
+              help="Отметить выбывшими тех, кого нет в этом (полном) списке; переводы записываются.")
+@click.option("--apply-moves", "apply_moves", is_flag=True,
+              help="Записать переводы в другой класс и новые связи родителей с теми, кто уже есть в базе.")
 @project_option
 @db_option
 @school_option
 @reports_errors
-def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project, db, school_name) -> None:
-    """Загрузить список учеников, родителей или сотрудников (XLSX или CSV).
+def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, apply_moves, project, db,
+                  school_name) -> None:
+    """Загрузить список учеников, родителей или сотрудников (XLSX, ODS или CSV).
 
     Всё или ничего: при ошибке в любой строке ничего не записывается.
-    Повторная загрузка того же файла ничего не меняет; переведённый ученик
-    переводится, а не дублируется.
+    Повторная загрузка того же файла ничего не меняет. Ученик из базы,
+    найденный в другом классе, переводится только с --apply-moves (или
+    при загрузке полного списка с --deactivate-missing): тёзка в новом
+    списке — не повод переводить ребёнка.
 
     Пример: sferum-onboard roster import 7А.xlsx --dry-run
     """
     from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.tracking.roster import read_roster
-    from sferum_onboard.views.roster import file_line, plan_lines
+    from sferum_onboard.views.roster import file_line, held_lines, plan_lines
 
     big = file.is_file() and file.stat().st_size > 512 * 1024
     bar, update = _progress_bar(VIEW["reading"].format(file=file.name))
@@ -627,21 +632,30 @@ def roster_import(file, kind, dry_run, skip_invalid, deactivate_missing, project
     click.echo(VIEW["read"].format(people=plural(len(roster.people), "person"), rows=roster.rows_read))
     with open_store(db) as store:
         plan = store.plan_roster_import(roster, school_name, site_school=_site_school(project),
-                                        deactivate_missing=deactivate_missing, dry_run=dry_run)
+                                        deactivate_missing=deactivate_missing, apply_moves=apply_moves,
+                                        dry_run=dry_run)
         school = plan.school
+        names = {}
+        if plan.kind == "parents" and school.id:
+            names = {p.id: f"{p.full_name} ({p.class_name})" for p in store.people(school, role="pupil", active=None)}
         problems = list(roster.problems) + list(plan.problems)
         if problems:
             click.echo(VIEW["problems-title"], err=True)
             for problem in sorted(problems):
                 click.echo(f"  {problem}", err=True)
-            if not skip_invalid:
-                click.echo(VIEW["refused"].format(problems=plural(len(problems), "error")),
-                           err=True)
-                sys.exit(1)
+        if plan.held:
+            for line in held_lines(plan, names):
+                click.echo(line, err=True)
+        if (problems or plan.held) and not skip_invalid:
+            errors = plural(len(problems), "error")
+            if plan.held:
+                held = VIEW["held-what"].format(people=plural(len(plan.held), "person"))
+                click.echo(VIEW["refused-held"].format(what=f"{errors}, {held}" if problems else held), err=True)
+            else:
+                click.echo(VIEW["refused"].format(problems=errors), err=True)
+            sys.exit(1)
+        if problems:
             click.echo(VIEW["skipped"].format(n=len(problems)), err=True)
-        names = {}
-        if plan.kind == "parents" and school.id:
-            names = {p.id: f"{p.full_name} ({p.class_name})" for p in store.people(school, role="pupil", active=None)}
         if not dry_run and plan.changes_anything:
             bar, update = _progress_bar(VIEW["writing"])
             with bar:

@@ -308,6 +308,7 @@ TRACKING = {
     "step-is-school-level": "«{step}» — шаг школы, он отмечается без участника: sferum-onboard mark {step}",
     "step-is-person-level": "«{step}» — шаг участника; укажите, кто его выполнил: sferum-onboard mark \"Фамилия Имя\" {step}",
     "step-not-for-person": "шага «{step}» нет в чек-листе: {who}",
+    "import-held": "в списке есть переводы в другой класс или новые связи родителей ({n}), а они записываются только с --apply-moves; ничего не записано",
     "import-has-problems": "в списке есть строки с ошибками ({n}); ничего не записано. Исправьте их или добавьте --skip-invalid, чтобы загрузить остальные",
     # --- roster import plan (row problems) ----------------------------------
     "roster-duplicate": "«{name}» уже есть в строке {first}; повтор пропущен",

@@ -84,7 +84,7 @@ KILL_MID_IMPORT = textwrap.dedent("""
     url, path = sys.argv[1:3]
     store = Store.open(url)
     school = store.school()
-    plan = store.plan_import(school, read_roster(Path(path)))
+    plan = store.plan_import(school, read_roster(Path(path)), apply_moves=True)
 
     def progress(done, total):
         if done >= 5000:  # a whole batch is written, the transaction is open
@@ -115,7 +115,7 @@ def test_kill_9_in_the_middle_of_an_import_leaves_the_store_as_before(store_url,
     with Store.open(store_url) as store:
         from sferum_onboard.tracking.roster import read_roster
 
-        applied = store.apply_import(store.plan_import(store.school(), read_roster(roster)))
+        applied = store.apply_import(store.plan_import(store.school(), read_roster(roster), apply_moves=True))
         assert (len(applied.added), len(applied.moved)) == (BIG - 2, 1)
         assert len(store.people(store.school())) == BIG
 
@@ -126,7 +126,8 @@ def test_kill_9_of_the_real_command_leaves_the_store_whole_or_untouched(store_ur
     before = snapshot(store_url)
     delays = (0.8, 1.5, 2.5)
     for delay in delays:
-        killed_after(delay, "roster", "import", str(roster), "--db", store_url, "--project", str(TRACKING_PROJECT))
+        killed_after(delay, "roster", "import", str(roster), "--apply-moves", "--db", store_url, "--project",
+                     str(TRACKING_PROJECT))
         now = snapshot(store_url)
         people = len(now["people"])
         assert people in (2, BIG), f"a partial import is visible: {people} people"

@@ -68,7 +68,7 @@ def test_reimport_changes_nothing_and_a_moved_pupil_is_moved(tmp_path, db):
                                              "В базе уже всё так, как в списке: ничего не изменено."]
     moved = write_xlsx(tmp_path / "8.xlsx", [["ФИО", "Класс"], ["ИВАНОВ Иван Иванович", "8A"],
                                              ["Петрова Алёна Сергеевна", "7Б"]])
-    result = run("roster", "import", moved, db=db)
+    result = run("roster", "import", moved, "--apply-moves", db=db)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[2:5] == ["Переведено в другой класс: 1 человек",
                                                "  Иванов Иван Иванович: 7А → 8А", "Без изменений: 1 человек"]

@@ -57,7 +57,12 @@ def test_reimporting_the_same_roster_changes_nothing(store, school):
 def test_a_pupil_who_moved_class_is_moved_not_duplicated(store, school):
     import_pupils(store, school, pupil(2, "Иванов Пётр", "7А"), pupil(3, "Сидорова Анна", "7А"))
     original = store.resolve_person(school, "Иванов Пётр")
-    plan = store.plan_import(school, roster("pupils", pupil(2, "Иванов Пётр", "7Б"), pupil(3, "Сидорова Анна", "7А")))
+    moved = roster("pupils", pupil(2, "Иванов Пётр", "7Б"), pupil(3, "Сидорова Анна", "7А"))
+    held = store.plan_import(school, moved)  # a move is written only when asked for
+    assert counts(held) == {"held": 1, "unchanged": 1}
+    with pytest.raises(DataError, match="записываются только с --apply-moves; ничего не записано"):
+        store.apply_import(held)
+    plan = store.plan_import(school, moved, apply_moves=True)
     assert counts(plan) == {"moved": 1, "unchanged": 1}
     change = plan.moved[0].changes[0]
     assert (change.field, change.old, change.new) == ("class_name", "7А", "7Б")
@@ -173,7 +178,7 @@ def test_import_is_all_or_nothing_when_a_write_fails(store, school):
     before = snapshot(store)
     too_long = "Я" * 400  # longer than the column: PostgreSQL refuses it mid-transaction
     plan = store.plan_import(school, roster("pupils", pupil(2, "Иванов Пётр", "7Б"), pupil(3, "Орлов Илья", "5А"),
-                                            pupil(4, too_long, "5А")))
+                                            pupil(4, too_long, "5А")), apply_moves=True)
     if store.backend == "sqlite":
         pytest.skip("SQLite does not enforce string lengths; the kill -9 test covers it")
     with pytest.raises(Exception):

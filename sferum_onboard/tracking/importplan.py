@@ -10,6 +10,13 @@ and ё/е folded) within the school and the kind of list:
   children); children are found among the stored pupils by name and class;
 * staff: the same name among teachers and administrators.
 
+A name is weak evidence: a September list of first-graders may name a
+namesake of a fifth-grader. So a change that takes an existing person
+somewhere else — a pupil moved to another class, a stored parent given
+children who are not theirs yet (two households merged into one) — is
+planned but held back (`ImportPlan.held`) unless the caller allows moves,
+or the roster is the full list (`deactivate_missing`).
+
 Optional fields left empty in the roster never erase what is stored (a list
 without a «Предмет» column keeps the subjects); people missing from the
 roster are listed and deactivated only when asked.
@@ -35,6 +42,9 @@ KIND_ROLES = {"pupils": ("pupil",), "parents": ("parent",), "staff": ("teacher",
 # Who a plan must know: a parents' list finds the children among the pupils.
 STORED_ROLES = {"pupils": ("pupil",), "parents": ("pupil", "parent"), "staff": ("teacher", "administrator")}
 ADD, MOVE, UPDATE, UNCHANGED = "add", "move", "update", "unchanged"
+# Why a planned change is held back without --apply-moves: a pupil moved to another class; a stored
+# parent linked to children they share none with (a namesake's household merged into theirs).
+MOVED_CLASS, NEW_HOUSEHOLD = "moved-class", "new-household"
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ class PlannedPerson:
     rows: tuple[int, ...]  # roster rows this person came from
     changes: tuple[Change, ...] = ()
     before: Person | None = None  # the stored person (None when added)
+    takes: str | None = None  # MOVED_CLASS | NEW_HOUSEHOLD: the change takes this person elsewhere
 
 
 @dataclass(frozen=True)
@@ -70,9 +81,21 @@ class ImportPlan:
     problems: tuple[Problem, ...] = ()
     roster: Any = field(default=None, repr=False, compare=False)
     version: int | None = None  # the school's roster version the plan was made against
+    apply_moves: bool = False  # write the changes that take a person elsewhere (see `held`)
+
+    @property
+    def moves_allowed(self) -> bool:
+        """A full list (deactivating who is missing) is the school as it is: its moves are real."""
+        return self.apply_moves or self.deactivate_missing
+
+    @property
+    def held(self) -> tuple[PlannedPerson, ...]:
+        """Changes that would take an existing person elsewhere, not written unless moves are allowed."""
+        return () if self.moves_allowed else tuple(p for p in self.people if p.takes)
 
     def _of(self, action: str) -> tuple[PlannedPerson, ...]:
-        return tuple(p for p in self.people if p.action == action)
+        held = not self.moves_allowed
+        return tuple(p for p in self.people if p.action == action and not (held and p.takes))
 
     @property
     def added(self) -> tuple[PlannedPerson, ...]:
@@ -102,7 +125,7 @@ class ImportPlan:
         return {
             "added": len(self.added), "moved": len(self.moved), "updated": len(self.updated),
             "unchanged": len(self.unchanged), "missing": len(self.missing),
-            "deactivated": len(self.deactivated), "problems": len(self.problems),
+            "deactivated": len(self.deactivated), "problems": len(self.problems), "held": len(self.held),
         }
 
 
@@ -143,12 +166,14 @@ def _kept_contact(new: str | None, before: Person | None) -> str | None:
 
 
 def plan_roster(
-    school: School, stored: Iterable[Person], roster, deactivate_missing: bool = False
+    school: School, stored: Iterable[Person], roster, deactivate_missing: bool = False, apply_moves: bool = False,
 ) -> ImportPlan:
     """The plan for a roster (`tracking.roster.Roster`) against a school's stored people.
 
     `stored` holds the school's people (inactive ones too) of at least the
     roles in `STORED_ROLES[roster.kind]`: a parents' list needs the pupils.
+    Moves and merged households are held back unless `apply_moves` (or
+    `deactivate_missing`: the roster is the full list).
     """
     kind = roster.kind
     if kind not in KIND_ROLES:
@@ -162,7 +187,7 @@ def plan_roster(
     missing = tuple(p for p in stored if p.role in roles and p.active and p.id not in seen)
     return ImportPlan(
         school, kind, source, tuple(planned), missing, deactivate_missing,
-        tuple(planner.problems), roster,
+        tuple(planner.problems), roster, apply_moves=apply_moves,
     )
 
 
@@ -190,7 +215,7 @@ class _Planner:
         if not changes:
             return PlannedPerson(UNCHANGED, after, rows, (), before)
         moved = any(c.field == "class_name" for c in changes) and before.class_name is not None
-        return PlannedPerson(MOVE if moved else UPDATE, after, rows, changes, before)
+        return PlannedPerson(MOVE if moved else UPDATE, after, rows, changes, before, MOVED_CLASS if moved else None)
 
     # --- pupils -------------------------------------------------------------
     def pupils(self, entries) -> list[PlannedPerson]:
@@ -281,8 +306,11 @@ class _Planner:
                     children=tuple(sorted(_merge(old_children, tuple(item["children"])))),
                     contact=_kept_contact(item["contact"], before), active=True,
                 )
-                result.append(self.decide(before, after, tuple(item["rows"]),
-                                          ("full_name", "children", "contact", "active")))
+                planned = self.decide(before, after, tuple(item["rows"]), ("full_name", "children", "contact", "active"))
+                if before is not None and before.children and before.children != after.children \
+                        and set(item["children"]).isdisjoint(before.children):
+                    planned = replace(planned, takes=NEW_HOUSEHOLD)  # a namesake, by name or phone alone
+                result.append(planned)
         return result
 
     def find_child(self, pupils_by_key, name: str, class_name: str | None, row: int) -> int | None:

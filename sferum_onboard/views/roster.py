@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sferum_onboard.errors import Location
 from sferum_onboard.messages import ROSTER_ENCODINGS, ROSTER_KINDS
+from sferum_onboard.tracking.importplan import MOVED_CLASS
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
@@ -65,12 +67,36 @@ def plan_lines(plan, dry_run: bool, names: dict[int, str] | None = None) -> list
                 for c in p.changes)
             for p in plan.updated])
     lines.append(VIEW["unchanged"][tense].format(n=plural(len(plan.unchanged), "person")))
+    if plan.held:
+        lines.append(VIEW["held"][tense].format(n=plural(len(plan.held), "person")))
     if plan.deactivated:
         lines.append(VIEW["deactivated"][tense].format(n=plural(len(plan.deactivated), "person")))
         lines += _listed([_who(p) for p in plan.deactivated])
     elif plan.missing:
         lines.append(VIEW["missing"][tense].format(n=plural(len(plan.missing), "person")))
         lines += _listed([_who(p) for p in plan.missing])
+    return lines
+
+
+def held_lines(plan, names: dict[int, str] | None = None) -> list[str]:
+    """What is not written without --apply-moves, row by row, and how to go on (for stderr)."""
+    names = names or {}
+
+    def children(ids) -> str:
+        return ", ".join(names.get(i, f"#{i}") for i in ids) or "—"
+
+    lines = [VIEW["held-title"]]
+    for planned in plan.held:
+        where = Location(plan.source, planned.rows[0]) if planned.rows else Location(plan.source)
+        before, after = planned.before, planned.person
+        if planned.takes == MOVED_CLASS:
+            lines.append(VIEW["held-move"].format(where=where, name=after.full_name, old=before.class_name,
+                                                  new=after.class_name))
+        else:
+            added = [c for c in after.children if c not in before.children]
+            lines.append(VIEW["held-household"].format(where=where, name=after.full_name,
+                                                       old=children(before.children), new=children(added)))
+    lines.append(VIEW["held-hint-" + plan.kind])
     return lines
 
 

@@ -25,7 +25,8 @@ class ImportsMixin:
     """Store methods for roster imports."""
 
     def plan_roster_import(self, roster, school_name: str | None = None, *, site_school: str | None = None,
-                           deactivate_missing: bool = False, dry_run: bool = False) -> importplan.ImportPlan:
+                           deactivate_missing: bool = False, apply_moves: bool = False,
+                           dry_run: bool = False) -> importplan.ImportPlan:
         """The plan for a roster: into the school named, the store's only one, or, in an empty
         store, the site's school (`site_school`, from the site's settings).
 
@@ -35,7 +36,7 @@ class ImportsMixin:
         """
         if school_name is None:
             if self.schools():
-                return self.plan_import(self.school(), roster, deactivate_missing)
+                return self.plan_import(self.school(), roster, deactivate_missing, apply_moves)
             if not site_school:
                 raise NotFoundError(TRACKING["store-no-school"])
             school_name = site_school
@@ -43,18 +44,24 @@ class ImportsMixin:
             school = self.school(school_name)
         except NotFoundError:
             if dry_run:
-                return importplan.plan_roster(School(0, " ".join(school_name.split())), [], roster, deactivate_missing)
+                return importplan.plan_roster(School(0, " ".join(school_name.split())), [], roster,
+                                              deactivate_missing, apply_moves)
             school = self.get_or_create_school(school_name)
-        return self.plan_import(school, roster, deactivate_missing)
+        return self.plan_import(school, roster, deactivate_missing, apply_moves)
 
-    def plan_import(self, school: School | int, roster, deactivate_missing: bool = False) -> importplan.ImportPlan:
-        """What importing `roster` (a `tracking.roster.Roster`) would change; writes nothing."""
+    def plan_import(self, school: School | int, roster, deactivate_missing: bool = False,
+                    apply_moves: bool = False) -> importplan.ImportPlan:
+        """What importing `roster` (a `tracking.roster.Roster`) would change; writes nothing.
+
+        Moves to another class and merged households are held back (`plan.held`)
+        unless `apply_moves` or `deactivate_missing` (a full list).
+        """
         sid = school_id_of(school)
         with self._read() as conn:
             the_school = school_by_id(conn, sid)
             version = roster_version(conn, sid)
             stored = load_people(conn, sid, roles=importplan.STORED_ROLES[roster.kind])
-        plan = importplan.plan_roster(the_school, stored, roster, deactivate_missing)
+        plan = importplan.plan_roster(the_school, stored, roster, deactivate_missing, apply_moves)
         return dataclasses.replace(plan, version=version)
 
     def apply_import(
@@ -69,9 +76,10 @@ class ImportsMixin:
         When the school's people changed since `plan_import` (its roster
         version moved), the plan is recomputed under the write lock, so
         nobody's change is lost or duplicated; the plan actually applied is
-        returned. Rows with problems refuse the whole
-        import unless `skip_invalid`. `progress(done, total)` is called as
-        people are written.
+        returned. Rows with problems, and changes held back (a move
+        without `apply_moves`), refuse the whole import unless
+        `skip_invalid`: then the rest is written. `progress(done, total)` is
+        called as people are written.
         """
         with self._write() as conn:
             lock_school(conn, plan.school.id)
@@ -79,9 +87,12 @@ class ImportsMixin:
                 fresh = plan
             else:
                 stored = load_people(conn, plan.school.id, roles=importplan.STORED_ROLES[plan.kind])
-                fresh = importplan.plan_roster(plan.school, stored, plan.roster, plan.deactivate_missing)
+                fresh = importplan.plan_roster(plan.school, stored, plan.roster, plan.deactivate_missing,
+                                               plan.apply_moves)
             if fresh.problems and not skip_invalid:
                 raise DataError(TRACKING["import-has-problems"].format(n=len(fresh.problems)), list(fresh.problems))
+            if fresh.held and not skip_invalid:
+                raise DataError(TRACKING["import-held"].format(n=len(fresh.held)))
             _apply_plan(conn, fresh, progress)
         return fresh
 
@@ -89,7 +100,7 @@ class ImportsMixin:
 def _apply_plan(conn: Connection, plan: importplan.ImportPlan, progress: Callable[[int, int], None] | None) -> None:
     school_id = plan.school.id
     to_add = [p.person for p in plan.added]
-    changed = [p for p in plan.people if p.action in (importplan.MOVE, importplan.UPDATE)]
+    changed = list(plan.moved + plan.updated)  # without what is held back
     total = len(to_add) + len(changed) + len(plan.deactivated)
     done = 0
     if progress:
