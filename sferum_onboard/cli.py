@@ -716,7 +716,7 @@ def roster_list(class_name, role, include_inactive, fmt, db, school_name) -> Non
 
 @cli.group(name="sheet")
 def sheet_group() -> None:
-    """Лист класса для классного руководителя: выгрузить в XLSX и загрузить отметки обратно.
+    """Лист класса для классного руководителя: выгрузить в XLSX и загрузить отметки обратно (XLSX или ODS).
 
     Пример: sferum-onboard sheet export --class 7А -o 7А.xlsx
     """
@@ -779,23 +779,29 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
 @school_option
 @reports_errors
 def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, school_name) -> None:
-    """Загрузить отметки из листа класса: записываются только изменения.
+    """Загрузить отметки из листа класса (XLSX или ODS): записываются только изменения.
 
     Лист другого класса, другой школы или старой версии чек-листа не
-    принимается. Если шаг после выгрузки отметили в другом месте иначе,
-    это конфликт: он показывается, а не угадывается.
+    принимается, как и лист, где ФИО в строке не совпадает с кодом (столбец
+    ФИО отсортирован отдельно, имя исправлено в листе). Если шаг после
+    выгрузки отметили в другом месте иначе, это конфликт: он показывается,
+    а не угадывается.
 
     Пример: sferum-onboard sheet import 7А.xlsx
     """
     from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs.sheet_import import compare_sheet, read_sheet, record_sheet, summary
-    from sferum_onboard.views.sheet import change_lines, refusal_lines, refused_line
+    from sferum_onboard.views.sheet import change_lines, mismatch_lines, refusal_lines, refused_line
 
     catalog = _catalog(project)
     data = read_sheet(file)
     recorded_by = who_records(by)
     with open_store(db) as store:
         compared = compare_sheet(store, catalog, data, school_name, class_name)
+        if compared.mismatches:  # ticks would land on the wrong people: never recorded, not even skipped
+            for line in mismatch_lines(compared):
+                click.echo(line, err=True)
+            sys.exit(1)
         for line in refusal_lines(compared):
             click.echo(line, err=True)
         if compared.refused and not skip_invalid:

@@ -1,12 +1,15 @@
 """A returned class sheet: read it, check it is this school's and class's, and say what it changes.
 
-`read_sheet` reads a filled-in workbook (`sheet.build_sheet` made it);
-`check_sheet` refuses another school's or class's sheet, or one of an older
-checklist version; `diff_sheet` compares it with the event log and says
-which events to record, which cells conflict with what was recorded
-elsewhere after the export, and which cells cannot be understood.
-`compare_sheet` does all of that against a store, and `record_sheet`
-appends the events.
+`read_sheet` reads a filled-in workbook (`sheet.build_sheet` made it; it may
+come back saved by Excel or by LibreOffice, as XLSX or ODS); `check_sheet`
+refuses another school's or class's sheet, or one of an older checklist
+version; `name_mismatches` finds rows whose ФИО is not the name stored for
+their code (the names column sorted on its own, a name retyped), which
+refuse the whole sheet: a tick must never land on another child;
+`diff_sheet` compares it with the event log and says which events to
+record, which cells conflict with what was recorded elsewhere after the
+export, and which cells cannot be understood. `compare_sheet` does all of
+that against a store, and `record_sheet` appends the events.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Mapping
 from sferum_onboard.dates import DATETIME_FORMAT, date_text, parse_day
 from sferum_onboard.dates import now as dt_now
 from sferum_onboard.errors import DataError, Location, Problem
-from sferum_onboard.messages import SHEET
+from sferum_onboard.messages import ROSTER, SHEET
 from sferum_onboard.outputs.sheet import (
     ACTION_OF_CELL, AUDIENCE_ROLE, AUDIENCES, CELL_DONE, CELL_EMPTY, CELL_NA, FIRST_ROW, FIXED_COLUMNS, FORMAT,
     FORMAT_VERSION, IDS_ROW, META_SHEET, NOT_APPLICABLE_MARK, TICK, cell_for,
@@ -29,6 +32,8 @@ from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.model import Person, School, StepState
 from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file
+from sferum_onboard.tracking.roster.values import name_key
+from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 from sferum_onboard.tracking.store import NewEvent
 from sferum_onboard.wording import plural
 
@@ -61,12 +66,45 @@ class SheetCell:
 
 
 @dataclass(frozen=True)
+class SheetRow:
+    """A person's row of a returned sheet: the code and the name it shows."""
+
+    location: Location  # the row's ФИО cell
+    person_id: int
+    name: str  # as in the sheet, whitespace normalised
+
+
+@dataclass(frozen=True)
 class SheetData:
     path: Path
     meta: SheetMeta
     cells: tuple[SheetCell, ...]
     problems: tuple[Problem, ...]
-    people: Mapping[int, str]  # person id → name as in the sheet
+    rows: tuple[SheetRow, ...] = ()
+
+    @property
+    def people(self) -> Mapping[int, str]:
+        """Person id → name as in the sheet (the first row of a code)."""
+        names: dict[int, str] = {}
+        for row in self.rows:
+            names.setdefault(row.person_id, row.name)
+        return names
+
+
+# Why a row's ФИО is not the name stored for its code.
+SORTED_APART = "sorted-apart"  # the name of another person of the sheet: the names column was sorted alone
+RETYPED = "retyped"  # a name nobody of the sheet has: it was edited (or cleared) in the sheet
+REPEATED = "repeated"  # the code was on an earlier row already: a row was copied
+
+
+@dataclass(frozen=True)
+class NameMismatch:
+    location: Location  # the row's ФИО cell
+    person_id: int
+    in_sheet: str
+    stored: str
+    reason: str  # SORTED_APART | RETYPED | REPEATED
+    first_row: int = 0  # REPEATED: the row that has the code first
 
 
 @dataclass(frozen=True)
@@ -92,56 +130,62 @@ class SheetDiff:
 # --- reading --------------------------------------------------------------------
 
 
-def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
-    """A returned class sheet: its metadata and every step cell (DataError when it is not one)."""
-    from openpyxl import load_workbook
+_BOOK_MESSAGES = {**ROSTER, "xlsx-broken": SHEET["xlsx-broken"], "ods-broken": SHEET["ods-broken"],
+                  "ods-encrypted": SHEET["ods-encrypted"], "binary": SHEET["not-sheet"]}
 
+
+def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
+    """A returned class sheet, XLSX or ODS: its metadata and every row and step cell (DataError when it is
+    not one)."""
     path = Path(path)
     label = str(path)
     data = read_file(path)
     if is_encrypted_office(data):
         raise DataError(SHEET["xlsx-encrypted"].format(file=label))
-    if not data.startswith(b"PK"):
+    if not workbook_format(data):
         raise DataError(SHEET["not-sheet"].format(file=label))
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # BadZipFile, KeyError, XML errors: a cut or hand-made file
-        raise DataError(SHEET["xlsx-broken"].format(file=label)) from None
-    meta = _read_meta(book, label)
+    book = Workbook(label, data, _BOOK_MESSAGES)
+    sheets = {s.name for s in book.sheets}
+    if META_SHEET not in sheets:
+        raise DataError(SHEET["not-sheet"].format(file=label))
+    values = {_plain(r[0]): _plain(r[1]) for r in book.rows(META_SHEET) if len(r) > 1}
+    meta = _read_meta(values, label)
     today = today or dt.date.today()
     found: list[SheetCell] = []
     problems: list[Problem] = []
-    names: dict[int, str] = {}
+    people: list[SheetRow] = []
     for audience in AUDIENCES:
-        title = _meta_value(book, f"{audience}.sheet")
-        if not title or title not in book.sheetnames:
+        title = values.get(f"{audience}.sheet")
+        if not title or title not in sheets:
             raise DataError(SHEET["sheet-missing"].format(file=label, sheet=title or audience))
-        ws = book[title]
         where = f"{label}[{title}]"
+        rows = book.rows(title, where)
         steps = meta.steps[audience]
         fixed = len(FIXED_COLUMNS[audience])
-        ids_in_sheet = tuple(_plain(ws.cell(IDS_ROW, fixed + i + 1).value) for i in range(len(steps)))
-        if ids_in_sheet != steps:
+
+        def value(row: int, column: int):
+            cells = rows[row - 1] if row <= len(rows) else ()
+            return cells[column - 1] if column <= len(cells) else ""
+
+        if tuple(_plain(value(IDS_ROW, fixed + i + 1)) for i in range(len(steps))) != steps:
             raise DataError(SHEET["columns-changed"].format(file=where))
-        for row in range(FIRST_ROW, ws.max_row + 1):
-            code = ws.cell(row, 2).value
-            name = _plain(ws.cell(row, 3).value)
-            cells = [ws.cell(row, fixed + i + 1) for i in range(len(steps))]
-            if code in (None, "") and not name and all(c.value in (None, "") for c in cells):
+        for row in range(FIRST_ROW, len(rows) + 1):
+            code, name = value(row, 2), _plain(value(row, 3))
+            cells = [value(row, fixed + i + 1) for i in range(len(steps))]
+            if code in (None, "") and not name and all(c in (None, "") for c in cells):
                 continue
-            try:
-                person_id = int(code)
-            except (TypeError, ValueError):
+            person_id = _code(code)
+            if person_id is None:
                 problems.append(Problem(Location(where, row, 2), "sheet-row-unknown",
                                         SHEET["row-unknown"].format(name=name or "—")))
                 continue
-            names[person_id] = name
+            people.append(SheetRow(Location(where, row, 3), person_id, name))
             for index, (step_id, cell) in enumerate(zip(steps, cells)):
                 location = Location(where, row, fixed + index + 1)
-                parsed = parse_mark(cell.value, today, meta.exported_at.date())
+                parsed = parse_mark(cell, today, meta.exported_at.date())
                 if parsed is None:
                     problems.append(Problem(location, "sheet-cell-unknown", SHEET["cell-unknown"].format(
-                        value=_plain(cell.value), tick=TICK, na=NOT_APPLICABLE_MARK)))
+                        value=_plain(cell), tick=TICK, na=NOT_APPLICABLE_MARK)))
                     continue
                 says, date = parsed
                 if date is not None and date > today:
@@ -149,11 +193,29 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
                         date=date_text(date))))
                     continue
                 found.append(SheetCell(person_id, step_id, says, date, location))
-    return SheetData(path, meta, tuple(found), tuple(problems), names)
+    return SheetData(path, meta, tuple(found), tuple(problems), tuple(people))
 
 
 def _plain(value) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    """A cell as text: whitespace normalised; a whole number without «.0» (calamine reads numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _code(value) -> int | None:
+    """A person's code from its cell: a whole number, or text of digits; anything else is not a code."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date | None] | None:
@@ -181,32 +243,24 @@ def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date |
     return None if day is None else (CELL_DONE, day)
 
 
-def _meta_value(book, key: str) -> str | None:
-    ws = book[META_SHEET]
-    for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
-        if row[0] == key:
-            return "" if row[1] is None else str(row[1])
-    return None
-
-
-def _read_meta(book, label: str) -> SheetMeta:
-    if META_SHEET not in book.sheetnames or _meta_value(book, "format") != FORMAT:
+def _read_meta(values: Mapping[str, str], label: str) -> SheetMeta:
+    if values.get("format") != FORMAT:
         raise DataError(SHEET["not-sheet"].format(file=label))
     try:
-        version = int(_meta_value(book, "format_version") or 0)
+        version = int(values.get("format_version") or 0)
         if version > FORMAT_VERSION:
             raise DataError(SHEET["format-newer"].format(file=label))
         checklists = {}
         steps = {}
         for audience in AUDIENCES:
-            pairs = (_meta_value(book, f"{audience}.checklists") or "").split()
+            pairs = (values.get(f"{audience}.checklists") or "").split()
             checklists[audience] = tuple((c, int(v)) for c, _, v in (p.partition(":") for p in pairs))
-            steps[audience] = tuple((_meta_value(book, f"{audience}.steps") or "").split())
+            steps[audience] = tuple((values.get(f"{audience}.steps") or "").split())
         return SheetMeta(
-            school=_meta_value(book, "school") or "", school_id=int(_meta_value(book, "school_id") or 0),
-            class_name=_meta_value(book, "class") or "",
-            exported_at=dt.datetime.fromisoformat(_meta_value(book, "exported_at") or ""),
-            last_event_id=int(_meta_value(book, "last_event_id") or 0), checklists=checklists, steps=steps,
+            school=values.get("school") or "", school_id=int(values.get("school_id") or 0),
+            class_name=values.get("class") or "",
+            exported_at=dt.datetime.fromisoformat(values.get("exported_at") or ""),
+            last_event_id=int(values.get("last_event_id") or 0), checklists=checklists, steps=steps,
         )
     except DataError:
         raise
@@ -242,6 +296,30 @@ def check_sheet(sheet: SheetData, catalog, school, class_name: str | None) -> No
                     current=current if current is not None else SHEET["checklist-gone"]))
         if set(now_lists) != {c for c, _ in meta.checklists[audience]}:
             raise DataError(SHEET["outdated-set"].format(file=label, audience=SHEET["audience-" + audience].lower()))
+
+
+def name_mismatches(sheet: SheetData, known: Mapping[int, Person]) -> tuple[NameMismatch, ...]:
+    """Rows whose ФИО is not the name stored for their code, as rosters compare names (ё/е, case,
+    spaces, look-alike letters), and rows repeating a code. A code unknown to the store is left to
+    `diff_sheet`, which reports it."""
+    keys = {person_id: name_key(person.full_name) for person_id, person in known.items()}
+    others = set(keys.values())
+    first: dict[int, int] = {}
+    found = []
+    for row in sheet.rows:
+        person = known.get(row.person_id)
+        if person is None:
+            continue
+        if row.person_id in first:
+            found.append(NameMismatch(row.location, row.person_id, row.name, person.full_name, REPEATED,
+                                      first[row.person_id]))
+            continue
+        first[row.person_id] = row.location.line
+        key = name_key(row.name)
+        if key != keys[row.person_id]:
+            reason = SORTED_APART if key in others else RETYPED
+            found.append(NameMismatch(row.location, row.person_id, row.name, person.full_name, reason))
+    return tuple(found)
 
 
 def diff_sheet(
@@ -311,6 +389,7 @@ class SheetImport:
     school: School
     diff: SheetDiff
     people: Mapping[int, Person]  # the people of the sheet, as stored (inactive ones too)
+    mismatches: tuple[NameMismatch, ...] = ()  # rows whose ФИО is not their code's: nothing is recorded
 
     @property
     def refused(self) -> bool:
@@ -331,7 +410,7 @@ def compare_sheet(store, catalog, sheet: SheetData, school_name: str | None = No
     school = store.school(school_name if school_name is not None else
                           (sheet.meta.school if len(store.schools()) > 1 else None))
     check_sheet(sheet, catalog, school, class_name)
-    ids = sorted({c.person_id for c in sheet.cells})
+    ids = sorted({row.person_id for row in sheet.rows})
     known = {p.id: p for p in store.people(school, active=None, ids=ids)} if ids else {}
     history = store.events(school, person_ids=ids) if ids else []
     exported = fold_events([e for e in history if e.id <= sheet.meta.last_event_id], catalog)
@@ -340,11 +419,16 @@ def compare_sheet(store, catalog, sheet: SheetData, school_name: str | None = No
                for e in history if e.id > sheet.meta.last_event_id}
     diff = diff_sheet(sheet, exported, current, touched, known, now=now,
                       titles={s.id: s.title for s in catalog.steps.values()})
-    return SheetImport(school, diff, known)
+    return SheetImport(school, diff, known, name_mismatches(sheet, known))
 
 
 def record_sheet(store, compared: SheetImport, recorded_by: str | None, note: str) -> int:
-    """Append the sheet's changes as events from the source "sheet"; returns how many."""
+    """Append the sheet's changes as events from the source "sheet"; returns how many.
+
+    A sheet whose names do not match their codes is never recorded, skipped cells or not.
+    """
+    if compared.mismatches:
+        raise DataError(SHEET["names-mismatch"].format(n=len(compared.mismatches)))
     return store.append_events([
         NewEvent(compared.school.id, c.person_id, c.step_id, c.action, c.at, recorded_by, "sheet", c.note or note)
         for c in compared.diff.changes], return_events=False)

@@ -1,11 +1,28 @@
-"""What `sheet import` prints: the cells it refuses, the conflicts, and the changes it records."""
+"""What `sheet import` prints: rows whose names are not their codes', the cells it refuses, the conflicts,
+and the changes it records."""
 
 from __future__ import annotations
 
 from sferum_onboard.dates import date_text
-from sferum_onboard.outputs.sheet_import import SheetImport
+from sferum_onboard.outputs.sheet_import import REPEATED, SheetImport
 from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
 from sferum_onboard.wording import plural
+
+
+def mismatch_lines(compared: SheetImport) -> list[str]:
+    """Rows whose ФИО is not their code's, each with both names, and why nothing is recorded (for stderr)."""
+    lines = [VIEW["sheet-mismatch-title"]]
+    for found in compared.mismatches:
+        if found.reason == REPEATED:
+            lines.append(VIEW["sheet-mismatch-row-repeated"].format(where=found.location, id=found.person_id,
+                                                                first=found.first_row))
+        else:
+            lines.append(VIEW["sheet-mismatch-row"].format(where=found.location, id=found.person_id,
+                                                       sheet=found.in_sheet or "—", stored=found.stored))
+    for reason in dict.fromkeys(found.reason for found in compared.mismatches):
+        lines.append(VIEW["sheet-mismatch-" + reason])
+    lines.append(VIEW["sheet-mismatch-refused"])
+    return lines
 
 
 def refusal_lines(compared: SheetImport) -> list[str]:
