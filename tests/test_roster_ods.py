@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import openpyxl
 from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
@@ -74,3 +75,30 @@ def test_damaged_ods_files_are_read_or_refused_in_russian(tmp_path, libreoffice)
             assert read_roster(damaged).people
         except DataError as error:
             assert str(error).startswith(f"{damaged}: ")
+
+
+def test_the_extent_of_each_ods_table_is_where_calamine_finds_its_last_value(tmp_path, libreoffice):
+    """The guard reads an ODS's extent before calamine holds it: it must agree with calamine's own grid,
+    for LibreOffice's repeated empty rows and cells, numbers far right, several sheets."""
+    from python_calamine import CalamineWorkbook
+
+    from sferum_onboard.tracking.roster.workbook import Workbook
+
+    book = openpyxl.Workbook()
+    book.active.title = "Список"
+    for row in PUPILS:
+        book.active.append(row)
+    book.active["K40"] = 5  # a number after empty rows and columns
+    book.active["B3"].number_format = "@"  # formatting alone is not content
+    book.create_sheet("Пустой")["Z1000"].number_format = "0.00"
+    book.create_sheet("Итоги")["C2"] = "=1+1"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    ods = libreoffice.convert(path, "ods", tmp_path / "lo")
+    calamine = CalamineWorkbook.from_path(str(ods))
+    shapes = {}
+    for name in calamine.sheet_names:
+        rows = calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        shapes[name] = (len(rows), max((len(r) for r in rows), default=0)) if rows and any(map(any, rows)) else (0, 0)
+    assert Workbook(str(ods), ods.read_bytes()).extents() == shapes == {
+        "Список": (40, 11), "Пустой": (0, 0), "Итоги": (2, 3)}

@@ -15,7 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Mapping
 from xml.etree import ElementTree
-from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -148,51 +147,77 @@ def _xlsx_extents(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
 
 # ODS: no used range is recorded, and LibreOffice writes formatted empty rows and columns as huge
 # repeat counts (number-rows-repeated="1048553"): the extent is where the last filled cell is.
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# content.xml is cut into rows with bytes.split, in chunks, and a row's cells are looked into only
+# when it is filled: an XML parser's callback for every cell takes seconds on a district's list.
+# ODS writers use the standard prefixes (table:, office:, text:); a file that does not is left to
+# calamine's own limit.
+_ROW_END = b"</table:table-row>"
+_TABLES = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"|</table:table>')
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_CELL = re.compile(rb'<table:(?:covered-)?table-cell\b([^>]*?)(/?)>')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+class _OdsScan:
+    """The extents of an ODS's tables, fed content.xml in pieces that end after a row."""
+
+    def __init__(self):
+        self.extents: dict[str, tuple[int, int]] = {}
+        self.table: str | None = None
+        self.row = 0
+        self.last = (0, 0)
+
+    def feed(self, piece: bytes) -> None:
+        """Whatever precedes a row (tables starting and ending), then the row, if there is one."""
+        start = piece.rfind(b"<table:table-row")
+        head = piece if start < 0 else piece[:start]
+        if b"<table:table" in head or b"</table:table>" in head:
+            for found in _TABLES.finditer(head):
+                if found.group(1) is not None:
+                    self.table, self.row, self.last = found.group(1).decode("utf-8", "replace"), 0, (0, 0)
+                elif self.table is not None:
+                    self.extents[self.table] = self.last
+                    self.table = None
+        if start < 0 or self.table is None:
+            return
+        tag_end = piece.find(b">", start)
+        repeat = _ROWS_REPEATED.search(piece, start, tag_end)
+        rows = int(repeat.group(1)) if repeat else 1
+        cells = piece[tag_end + 1:]
+        if b"office:value-type" in cells or b"<text:p" in cells:
+            self.last = (self.row + rows, max(self.last[1], _ods_columns(cells)))
+        self.row += rows
 
 
 def _ods_extents(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
-    """Stream content.xml (expat, in chunks): per table, the last row and column holding a value."""
-    extents: dict[str, tuple[int, int]] = {}
-    state = {"table": None, "depth": 0, "row": 0, "rows": 1, "column": 0, "cell": None, "filled": False,
-             "last_row": 0, "last_column": 0}
-
-    def start(tag: str, attrs: dict) -> None:
-        if state["cell"] is not None:  # anything inside a cell (<text:p>) means it has content
-            state["cell"][1] = True
-            return
-        if tag == f"{_TABLE} table":
-            state.update(table=attrs.get(f"{_TABLE} name", ""), row=0, last_row=0, last_column=0)
-        elif tag == f"{_TABLE} table-row" and state["table"] is not None:
-            state.update(rows=int(attrs.get(f"{_TABLE} number-rows-repeated", 1)), column=0, filled=False)
-        elif tag in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell") and state["table"] is not None:
-            state["cell"] = [int(attrs.get(f"{_TABLE} number-columns-repeated", 1)),
-                             f"{_OFFICE} value-type" in attrs]
-
-    def end(tag: str) -> None:
-        cell = state["cell"]
-        if cell is not None:
-            if tag not in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"):
-                return
-            state["cell"] = None
-            if cell[1]:
-                state["filled"] = True
-                state["last_column"] = max(state["last_column"], state["column"] + cell[0])
-            state["column"] += cell[0]
-        elif tag == f"{_TABLE} table-row" and state["table"] is not None:
-            if state["filled"]:
-                state["last_row"] = state["row"] + state["rows"]
-            state["row"] += state["rows"]
-        elif tag == f"{_TABLE} table" and state["table"] is not None:
-            extents[state["table"]] = (state["last_row"], state["last_column"])
-            state["table"] = None
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    """Per table of content.xml, the last row and column holding a value (or any content)."""
+    scan = _OdsScan()
     with archive.open("content.xml") as source:
-        while chunk := source.read(1 << 20):
-            parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-    return extents
+        rest = b""
+        while chunk := source.read(1 << 22):
+            data = rest + chunk
+            end = data.rfind(_ROW_END) + len(_ROW_END) if _ROW_END in data else 0
+            pieces = data[:end].split(_ROW_END)
+            for piece in pieces[:-1]:
+                scan.feed(piece)
+            rest = data[end:]
+        scan.feed(rest)  # the last tables' ends
+    return scan.extents
+
+
+def _ods_columns(cells: bytes) -> int:
+    """The last column of a row holding something. LibreOffice ends most rows with one empty cell
+    repeated to the sheet's edge: only the cells up to the last filled one are counted, and their
+    repeats expanded only when there are any."""
+    filled = max(cells.rfind(b"office:value-type"), cells.rfind(b"<text:p"))
+    cells = cells[:cells.find(b">", filled) + 1]
+    if b"number-columns-repeated" not in cells:
+        return cells.count(b"<table:table-cell") + cells.count(b"<table:covered-table-cell")
+    column = last = 0
+    for found in _CELL.finditer(cells):
+        attrs, empty = found.groups()
+        repeat = _COLUMNS_REPEATED.search(attrs)
+        column += int(repeat.group(1)) if repeat else 1
+        if b"office:value-type" in attrs or not empty:
+            last = column
+    return last
