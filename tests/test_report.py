@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.outputs.labels import pct
 from sferum_onboard.outputs.report import check_output_dir
 from sferum_onboard.tracking.store import Store
 from tests.conftest import require
@@ -186,14 +185,6 @@ def test_a_symlink_into_the_site_folder_is_refused(tmp_path):
     os.symlink(tmp_path / "site", tmp_path / "reports")
     with pytest.raises(DataError):
         check_output_dir(tmp_path / "reports" / "x", tmp_path)
-
-
-@pytest.mark.parametrize("value, shown", [
-    (None, "—"), (0.0, "0\u00a0%"), (5.0, "5\u00a0%"), (100.0, "100\u00a0%"), (200 / 3, "66,6\u00a0%"),
-    (99.96, "99,9\u00a0%"), (70.1, "70,1\u00a0%"),
-])
-def test_percentages_are_never_rounded_up(value, shown):
-    assert pct(value) == shown
 
 
 def test_report_works_on_the_demo_school(tmp_path):

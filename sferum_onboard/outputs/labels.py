@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
 from sferum_onboard.catalog.model import Catalog, Step
@@ -11,15 +10,6 @@ from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.wording import NOUNS, plural, role_title_plural
-
-
-def pct(value: float | None) -> str:
-    """«80 %», «66,6 %»: rounded down to a tenth, so 99.96 % is never shown as 100 %."""
-    if value is None:
-        return "—"
-    tenths = math.floor(round(value * 10, 6))
-    text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
-    return f"{text}\u00a0%"
 
 
 def status_text(result: roadmap.TargetResult) -> str:

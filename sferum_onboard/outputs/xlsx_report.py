@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sferum_onboard import percent
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import EXCEL_DATE_FORMAT, date_text
 from sferum_onboard.messages import REPORTS
@@ -81,7 +82,9 @@ def title_rows(sheet: Worksheet, title: str, as_of: dt.date) -> int:
 
 
 def fraction(value: float | None) -> float | None:
-    return None if value is None else value / 100
+    """A share as the cell's fraction, rounded by the one rule (`percent`), so the cell shows what the HTML does."""
+    shown = percent.rounded(value)
+    return None if shown is None else shown / 100
 
 
 class Book:
