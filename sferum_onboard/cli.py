@@ -220,6 +220,17 @@ def build(project: Path, site_dir: Path | None) -> None:
     result = build_site(project, site_dir, progress=progress, private_dirs=_private_dirs())
     click.echo(SITE["built"].format(pages=plural(result.pages, "page"),
                                     site=_shown(result.site_dir)))
+    _warn_if_local_site_url(project)
+
+
+def _warn_if_local_site_url(project: Path) -> None:
+    """The site is built either way (a local preview is fine); printed codes from it would lead nowhere."""
+    from sferum_onboard.messages import SITE
+    from sferum_onboard.site.urls import is_local_address
+
+    settings = _catalog(project).settings
+    if settings is not None and is_local_address(settings.site_url):
+        click.echo(SITE["site-url-local"].format(where=settings.site_url_at, url=settings.site_url), err=True)
 
 
 def _shown(path: Path) -> str:
@@ -836,6 +847,13 @@ def demo(project, db) -> None:
 ROLE_CHOICES = ["administrator", "teacher", "class_leader", "specialist", "pupil", "parent"]
 
 
+def allow_local_url_option(func):
+    return click.option(
+        "--allow-local-url", "allow_local_url", is_flag=True,
+        help="Печатать, даже если site_url в site_config/site.yml — адрес этого компьютера или локальной сети "
+             "(для пробы: с телефонов такие QR-коды и ссылки не откроются).")(func)
+
+
 def output_option(func):
     return click.option(
         "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
@@ -888,11 +906,12 @@ def report_command(out_dir: Path, as_of: str | None, project: Path, db: str | No
 @output_option
 @click.option("--common", is_flag=True,
               help="Одна общая памятка без имён (размножить для всех) вместо страницы на каждого родителя.")
+@allow_local_url_option
 @project_option
 @db_option
 @school_option
 @reports_errors
-def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db: str | None,
+def kit_command(class_name: str, out_dir: Path, common: bool, allow_local_url: bool, project: Path, db: str | None,
                 school_name: str | None) -> None:
     """Подготовить к родительскому собранию памятки с QR-кодами и лист отметок (A4).
 
@@ -904,9 +923,11 @@ def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db:
     """
     from sferum_onboard.messages import REPORTS
     from sferum_onboard.outputs import kit
+    from sferum_onboard.outputs.labels import check_public_site_url
     from sferum_onboard.outputs.report import check_output_dir
 
     catalog = _catalog(project)
+    check_public_site_url(catalog, allow_local_url)
     check_output_dir(out_dir, project)
     with open_store(db) as store:
         school = store.school(school_name)
@@ -965,11 +986,12 @@ def class_set_link(class_name: str, url: str | None, clear: bool, db: str | None
 @click.option("--role", type=click.Choice(ROLE_CHOICES), help="Только эта роль.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
               help="text — прочитать и скопировать; csv — для рассылки слиянием.")
+@allow_local_url_option
 @project_option
 @db_option
 @school_option
 @reports_errors
-def remind_command(class_name, role, fmt, project, db, school_name) -> None:
+def remind_command(class_name, role, fmt, allow_local_url, project, db, school_name) -> None:
     """Напоминания отстающим: следующий шаг, ссылка на инструкцию и вежливое сообщение.
 
     Каждое сообщение — для личного чата с одним человеком: в нём нет других имён.
@@ -978,10 +1000,12 @@ def remind_command(class_name, role, fmt, project, db, school_name) -> None:
     """
     from sferum_onboard.messages import REPORTS
     from sferum_onboard.outputs import remind
+    from sferum_onboard.outputs.labels import check_public_site_url
     from sferum_onboard.outputs.report import load_situations
     from sferum_onboard.tracking.roadmap import evaluate_school
 
     catalog = _catalog(project)
+    check_public_site_url(catalog, allow_local_url)
     with open_store(db) as store:
         school = store.school(school_name)
         if class_name is not None:

@@ -9,12 +9,13 @@ import pytest
 
 from sferum_onboard.catalog import load_catalog
 from sferum_onboard.outputs import remind
+from sferum_onboard.site.urls import phone_link
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.store import Store
 from sferum_onboard.wording import plural
 from tests.test_report_support import (  # noqa: F401 (fixtures)
     FORMULA_NAME, NASTY_NAME, REPO, _step, into_store, small_school,
-    PROJECT, catalog, run, school_db,
+    PROJECT, PUBLIC_URL, catalog, public_project, run, school_db,
 )
 
 
@@ -23,13 +24,13 @@ def rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
-def test_text_blocks_for_a_class(school_db):
-    output = run("remind", "--class", "7а", *PROJECT, "--db", school_db)
+def test_text_blocks_for_a_class(school_db, public_project):
+    output = run("remind", "--class", "7а", *public_project, "--db", school_db)
     blocks = output.split("\n\n")
     assert blocks[0] == "Напоминания: 10 человек. Каждое сообщение — в личный чат этому человеку."
     pupil = next(b for b in blocks if b.startswith("Ученик1 Иван Петрович"))
     step = load_catalog(REPO).steps["pupil-first-message"]
-    url = f"http://localhost:8000/{step.guide.url}"
+    url = phone_link(f"{PUBLIC_URL}{step.guide.url}")
     assert pupil.splitlines() == [
         "Ученик1 Иван Петрович — ученик, 7А",
         f"Следующий шаг: {step.title} (pupil-first-message)",
@@ -44,8 +45,8 @@ def test_text_blocks_for_a_class(school_db):
     ]
 
 
-def test_each_message_names_only_its_addressee(school_db):
-    items = rows(run("remind", *PROJECT, "--db", school_db, "--format", "csv"))
+def test_each_message_names_only_its_addressee(school_db, public_project):
+    items = rows(run("remind", *public_project, "--db", school_db, "--format", "csv"))
     names = [item["ФИО"].removeprefix("'") for item in items]
     assert FORMULA_NAME in names and NASTY_NAME in names
     for item, name in zip(items, names):
@@ -54,8 +55,8 @@ def test_each_message_names_only_its_addressee(school_db):
         assert item["Кто поможет"] not in item["Сообщение"] or not item["Кто поможет"]
 
 
-def test_csv_for_mail_merge_is_formula_safe(school_db):
-    text = run("remind", "--role", "parent", *PROJECT, "--db", school_db, "--format", "csv")
+def test_csv_for_mail_merge_is_formula_safe(school_db, public_project):
+    text = run("remind", "--role", "parent", *public_project, "--db", school_db, "--format", "csv")
     assert text.splitlines()[0] == "ФИО;Роль;Класс;Контакт;Шаг;Что сделать;Инструкция;Кто поможет;Сообщение"
     items = rows(text)
     assert {item["Роль"] for item in items} == {"Родитель"}
@@ -67,8 +68,8 @@ def test_csv_for_mail_merge_is_formula_safe(school_db):
     assert all(item["Сообщение"].startswith("Здравствуйте") for item in items)
 
 
-def test_role_filter_for_class_leaders(school_db):
-    items = rows(run("remind", "--role", "class_leader", *PROJECT, "--db", school_db, "--format", "csv"))
+def test_role_filter_for_class_leaders(school_db, public_project):
+    items = rows(run("remind", "--role", "class_leader", *public_project, "--db", school_db, "--format", "csv"))
     assert [(i["ФИО"], i["Шаг"]) for i in items] == [
         ("Петрова Мария Ивановна", "video-consultation"),
         ("Сидорова Ольга Павловна", "call-class-chat"),
@@ -76,11 +77,11 @@ def test_role_filter_for_class_leaders(school_db):
     assert all(i["Кто поможет"] == "Админова Анна Петровна" for i in items)
 
 
-def test_nobody_to_remind(tmp_path):
+def test_nobody_to_remind(tmp_path, public_project):
     db = str(tmp_path / "store.sqlite")
     with Store.open(db) as store:
         into_store(store, small_school(nasty=False))
-    assert run("remind", "--class", "7А", "--role", "administrator", *PROJECT, "--db", db) == (
+    assert run("remind", "--class", "7А", "--role", "administrator", *public_project, "--db", db) == (
         "Напоминать некому: все сделали обязательные шаги.\n")
 
 
@@ -107,20 +108,20 @@ def test_a_message_for_a_young_pupils_family():
     ]
 
 
-def test_remind_works_on_the_demo_school(tmp_path):
+def test_remind_works_on_the_demo_school(tmp_path, public_project):
     db = str(tmp_path / "demo.sqlite")
     run("demo", *PROJECT, "--db", db)
-    output = run("remind", "--class", "9Б", "--role", "parent", *PROJECT, "--db", db)
+    output = run("remind", "--class", "9Б", "--role", "parent", *public_project, "--db", db)
     assert output.startswith("Напоминания: ")
     assert "Сообщение:\n  Здравствуйте, " in output
 
 
-def test_remind_in_a_district_names_the_school(tmp_path):
+def test_remind_in_a_district_names_the_school(tmp_path, public_project):
     db = str(tmp_path / "district.sqlite")
     with Store.open(db) as store:
         into_store(store, small_school(1, "МБОУ СОШ № 7"))
         into_store(store, small_school(2, "МБОУ СОШ № 9", nasty=False))
-    output = run("remind", *PROJECT, "--db", db, code=1)
+    output = run("remind", *public_project, "--db", db, code=1)
     assert "«МБОУ СОШ № 7»" in output and "«МБОУ СОШ № 9»" in output
-    items = rows(run("remind", "--school", "МБОУ СОШ № 9", *PROJECT, "--db", db, "--format", "csv"))
+    items = rows(run("remind", "--school", "МБОУ СОШ № 9", *public_project, "--db", db, "--format", "csv"))
     assert items and not any("HYPERLINK" in item["ФИО"] for item in items)  # only that school's people

@@ -30,8 +30,8 @@ def outputs(tmp_path_factory):
         ["class", "set-link", "7А", "https://max.ru/join/abc", "--school", "МБОУ СОШ № 7"],
         ["report", "-o", str(folder / "district")],
         ["report", "-o", str(folder / "one"), "--school", "МБОУ СОШ № 7"],
-        ["kit", "--class", "7А", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
-        ["kit", "--class", "7А", "--common", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
+        ["kit", "--class", "7А", "--allow-local-url", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
+        ["kit", "--class", "7А", "--common", "--allow-local-url", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
     ):
         result = runner.invoke(cli, [*args, "--db", db, *(["--project", str(REPO)] if args[0] != "class" else [])],
                                catch_exceptions=False)

@@ -284,3 +284,24 @@ def catalog():
     from sferum_onboard.catalog import load_catalog
 
     return load_catalog(REPO)
+
+
+PUBLIC_URL = "https://school.example.ru/sferum/"
+
+
+@pytest.fixture(scope="session")
+def public_project(tmp_path_factory) -> list[str]:
+    """`--project` of a copy of the shipped project whose site is published at PUBLIC_URL.
+
+    The shipped site_url is the local preview's address, which `kit` and
+    `remind` refuse to print.
+    """
+    import re
+
+    from tests.sitekit import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("public") / "project")
+    settings = project / "site_config" / "site.yml"
+    text = settings.read_text("utf-8")
+    settings.write_text(re.sub(r"(?m)^site_url:.*$", f"site_url: {PUBLIC_URL}", text), "utf-8")
+    return ["--project", str(project)]

@@ -29,7 +29,7 @@ from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import report
 from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.sheet import audiences
-from sferum_onboard.site.urls import absolute_url
+from sferum_onboard.site.urls import absolute_url, phone_link
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person, School, SchoolClass, StepState
 
@@ -77,21 +77,6 @@ class Kit:
         return line + (f", {self.leader.contact}" if self.leader.contact else "")
 
 
-def iri_to_uri(url: str) -> str:
-    """A link any phone's camera opens: the host in punycode, the path percent-encoded."""
-    parts = urllib.parse.urlsplit(url)
-    try:
-        host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
-    except UnicodeError:
-        host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    safe = "/:@!$&'()*+,;=%~-._"
-    return urllib.parse.urlunsplit((
-        parts.scheme, netloc, urllib.parse.quote(parts.path, safe=safe),
-        urllib.parse.quote(parts.query, safe=safe + "?"), urllib.parse.quote(parts.fragment, safe=safe),
-    ))
-
-
 def check_invite_link(text: str) -> str:
     """A class invitation link as the class leader copied it: an http(s) address with a host."""
     link = text.strip()
@@ -105,7 +90,7 @@ def qr_svg(url: str, label: str) -> Markup:
     """A QR code as inline SVG, with an accessible name."""
     import segno
 
-    svg = segno.make(iri_to_uri(url), error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True)
+    svg = segno.make(phone_link(url), error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True)
     return Markup('<span class="qr" role="img" aria-label="{}">').format(label) + Markup(svg) + Markup("</span>")
 
 
@@ -132,7 +117,7 @@ def build_kit(
     checklist = parent_checklist(catalog)
     guide = None
     if catalog.settings and catalog.settings.site_url:
-        guide = absolute_url(catalog.settings.site_url, f"checklists/{checklist.id}.md")
+        guide = phone_link(absolute_url(catalog.settings.site_url, f"checklists/{checklist.id}.md"))
     part = audiences(catalog, school_class.name, pupils, parents)[1]  # the sheet's parents part
     steps = part.steps
     key_steps = tuple(s for s in steps if s.key)
