@@ -95,16 +95,52 @@ def _problem_summary(n: int) -> str:
     return f"Найдено {plural(n, 'error')}."
 
 
-def project_option(func):
-    return click.option(
-        "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
-        show_default=True, help="Папка проекта (в ней checklists/, content/, site_config/).",
-    )(func)
+_PROJECT_META = "sferum_onboard.project"
+_PROJECT_HELP = ("Папка проекта (в ней checklists/, content/, site_config/); по умолчанию SFERUM_ONBOARD_PROJECT, "
+                 "иначе эта папка или ближайшая папка выше, где они есть.")
+
+
+def _project(value: Path | None) -> Path:
+    """The project folder: the command's --project, the global one, SFERUM_ONBOARD_PROJECT, or found upwards."""
+    from sferum_onboard.catalog.project import locate_project
+
+    ctx = click.get_current_context(silent=True)
+    try:
+        return locate_project(value or (ctx.meta.get(_PROJECT_META) if ctx else None))
+    except SferumError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def project_option(func=None, *, needed: bool = True):
+    """`--project ПАПКА`; the command gets the folder found (see `_project`), or None when not `needed` and
+    there is none (a roster import only reads the school's name from the project, if it has one)."""
+
+    def resolve(_ctx, _param, value):
+        if needed:
+            return _project(value)
+        try:
+            return _project(value)
+        except click.ClickException:
+            return None
+
+    def decorate(f):
+        return click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None,
+                            metavar="ПАПКА", callback=resolve, help=_PROJECT_HELP)(f)
+
+    return decorate(func) if func else decorate
+
+
+def _remember_project(ctx: click.Context, value: Path | None) -> None:
+    if value:
+        ctx.meta[_PROJECT_META] = value
 
 
 @click.group(cls=Group)
 @click.option("--db", "db", metavar="ФАЙЛ|URL", expose_value=False, callback=lambda ctx, _p, v: _remember_db(ctx, v),
               help="База учёта для всех команд (как --db у команды).")
+@click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), metavar="ПАПКА",
+              expose_value=False, callback=lambda ctx, _p, v: _remember_project(ctx, v),
+              help="Папка проекта для всех команд (как --project у команды).")
 def cli() -> None:
     """Подключение школы к Сферуму (в MAX): инструкции, чек-листы, учёт и отчёты.
 
@@ -133,7 +169,7 @@ def main() -> None:
 
 
 @cli.command()
-@click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=None, required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text — для людей, json — для программ.")
 @click.option("--stale", "stale_days", type=click.IntRange(min=0), default=None, metavar="ДНЕЙ",
@@ -151,6 +187,7 @@ def validate(path: Path, fmt: str, stale_days: int | None) -> None:
     from sferum_onboard.catalog import validate_project
     from sferum_onboard.catalog.freshness import due_steps, due_summary
 
+    path = path or _project(None)
     try:
         report = validate_project(path)
     except SferumError as error:
@@ -579,8 +616,10 @@ def roster_group() -> None:
     """
 
 
-def _site_school(project: Path) -> str | None:
-    """The school named in the site's settings, if the project has readable ones."""
+def _site_school(project: Path | None) -> str | None:
+    """The school named in the site's settings, if there is a project with readable ones."""
+    if project is None:
+        return None
     try:
         settings = _catalog(project).settings
     except SferumError:
@@ -613,7 +652,7 @@ def _progress_bar(label: str):
               help="Загрузить остальных, пропустив строки с ошибками (без флага при любой ошибке ничего не пишется).")
 @click.option("--deactivate-missing", "deactivate_missing", is_flag=True,
               help="Отметить выбывшими тех, кого нет в этом (полном) списке.")
-@project_option
+@project_option(needed=False)
 @db_option
 @school_option
 @reports_errors
