@@ -60,8 +60,10 @@ def test_the_sign_off_sheet_follows_the_class_sheet(school_db, tmp_path, catalog
     names = [row[2].value for row in sheet.iter_rows(min_row=FIRST_ROW) if row[2].value]
     run("kit", "--class", "7А", *public_project, "--db", school_db, "-o", str(tmp_path))
     signoff = pages((tmp_path / "kit-7А.html").read_text(encoding="utf-8"))[-1]
-    titles = re.findall(r'<th scope="col" class="step">([^<]*)</th>', signoff)
-    assert titles == [catalog.steps[i].title for i in ids if catalog.steps[i].key]
+    titles = re.findall(r'<th scope="col" class="step"><span>([^<]*)</span></th>', signoff)
+    assert titles == [catalog.steps[i].title for i in ids]  # every step of the sheet, in its order
+    assert titles[0] == catalog.steps[catalog.checklists["parent"].step_ids[0]].title  # step 1 included
+    assert len(titles) == len(catalog.steps_for_person("parent"))
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td class="num">\d+</td><td class="name">([^<]*)</td>', signoff)
     assert [int(n) for n, _ in rows] == list(range(1, len(names) + 1))
     assert [name for _, name in rows] == [str(escape(n)) for n in names]

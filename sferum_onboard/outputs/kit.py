@@ -5,9 +5,10 @@ copy, without names) with the parent checklist as boxes to tick, a QR code
 to the parent checklist on the public guide site, a QR code of the class
 invitation link when the class leader stored one (it lives in the store
 only), and the class leader's contact line; then a sign-off sheet: the
-class's parents in the class sheet's order, a box per key step in the class
-sheet's column order, so what is ticked on paper is typed into the
-spreadsheet (`sheet export`) cell by cell. A PDF is written as well when
+class's parents in the class sheet's order, a box per step in the class
+sheet's column order (every step of its «Родители» sheet, none left out), so
+what is ticked on paper is typed into the spreadsheet (`sheet export`) cell
+by cell. A PDF is written as well when
 WeasyPrint is installed (the optional extra `pdf`).
 
 QR codes are inline SVG made by segno: nothing is fetched when the file opens.
@@ -53,7 +54,7 @@ class SignOffRow:
     number: int  # the row's «№» in the class sheet
     parent: Person
     children: str
-    done: tuple[bool, ...]  # per key step: already recorded
+    done: tuple[bool, ...]  # per step of the class sheet: already recorded
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Kit:
     guide_url: str | None
     invite_link: str | None
     pages: tuple[ParentPage, ...]
-    key_steps: tuple[Step, ...]
+    steps: tuple[Step, ...]  # the class sheet's step columns, in its order
     sign_off: tuple[SignOffRow, ...]
     made: dt.date
 
@@ -120,7 +121,6 @@ def build_kit(
         guide = phone_link(absolute_url(catalog.settings.site_url, f"checklists/{checklist.id}.md"))
     part = audiences(catalog, school_class.name, pupils, parents)[1]  # the sheet's parents part
     steps = part.steps
-    key_steps = tuple(s for s in steps if s.key)
     in_class = {p.id: p.full_name for p in pupils}
     children = {p.id: ", ".join(in_class[c] for c in p.children if c in in_class) for p in part.people}
     if common:
@@ -133,10 +133,10 @@ def build_kit(
         )
     sign_off = tuple(
         SignOffRow(n, parent, children[parent.id],
-                   tuple(_done_on(states, parent.id, s.id) is not None for s in key_steps))
+                   tuple(_done_on(states, parent.id, s.id) is not None for s in steps))
         for n, parent in enumerate(part.people, 1)
     )
-    return Kit(school, school_class, leader, checklist.title, guide, school_class.invite_link, pages, key_steps,
+    return Kit(school, school_class, leader, checklist.title, guide, school_class.invite_link, pages, steps,
                sign_off, made or dt.date.today())
 
 
