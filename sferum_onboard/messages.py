@@ -250,7 +250,16 @@ REPORTS = {
                       "QR-коды и ссылки с ним на телефонах родителей и учеников никуда не приведут",
     "site-url-fix": "укажите в site_url адрес, по которому сайт опубликован (например, https://school.example.ru/sferum/), "
                     "или добавьте --allow-local-url для пробной печати",
-    "remind-title": "Напоминания: {people}. Каждое сообщение — в личный чат этому человеку.",
+    "remind-title": "Напоминания: {people}. Каждое сообщение — для одного человека; куда его отправить, "
+                    "сказано в строке «Куда».",
+    # where a reminder goes: in MAX only for those already there, otherwise a way the school already has
+    "channel-max": "личный чат в {messenger}",
+    "channel-sms": "SMS на телефон",
+    "channel-journal": "сообщение в электронном журнале",
+    "channel-slip": "записка: отдать ученику в руки",
+    "channel-to-parent": "{channel} — родителю: {name}",
+    "channel-to-family": "{channel} — для родителей",
+    "reader-family": "родители ученика",
     "remind-none": "Напоминать некому: все сделали обязательные шаги.",
 }
 
