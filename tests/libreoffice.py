@@ -1,4 +1,4 @@
-"""LibreOffice as a school uses it, headless: save a workbook as ODS or XLSX, sort a column, retype a cell.
+"""LibreOffice as a school uses it, headless: save as ODS or XLSX (with a password too), sort a column, retype a cell.
 
 Each test gets a private profile (`-env:UserInstallation`), copied from one
 made once per session, so parallel runs never share LibreOffice's state.
@@ -25,16 +25,13 @@ _MODULE = """<?xml version="1.0" encoding="UTF-8"?>
 {code}
 </script:module>
 """
-# Open a file hidden, change its sheet, save it in its own format and close it.
-_EDIT = """Sub Main
+# Open a file hidden, do something with it (`doc`), close it.
+_MACRO = """Sub Main
   Dim args(0) As New com.sun.star.beans.PropertyValue
   args(0).Name = "Hidden"
   args(0).Value = True
   doc = StarDesktop.loadComponentFromURL(ConvertToURL({path}), "_blank", 0, args())
-  sheet = doc.Sheets.getByName({sheet})
-  sheet.unprotect("")
 {body}
-  doc.store()
   doc.close(True)
 End Sub"""
 
@@ -61,12 +58,30 @@ class LibreOffice:
         assert made.exists(), f"LibreOffice wrote no {made}"
         return made
 
-    def edit(self, path: Path, sheet: str, body: str) -> None:
-        """Run Basic statements on `sheet` (the variable `sheet`) of the file, then save it in place."""
-        code = _EDIT.format(path=_basic(str(path)), sheet=_basic(sheet), body=body)
+    def macro(self, path: Path, body: str) -> None:
+        """Open the file in LibreOffice and run Basic statements on it (the variable `doc`)."""
+        code = _MACRO.format(path=_basic(str(path)), body=body)
         module = self.profile / "user" / "basic" / "Standard" / "Module1.xba"
         module.write_text(_MODULE.format(code=html.escape(code, quote=False)), encoding="utf-8")
         self._run("macro:///Standard.Module1.Main")
+
+    def edit(self, path: Path, sheet: str, body: str) -> None:
+        """Run Basic statements on `sheet` (the variable `sheet`, unprotected) of the file; save it in place."""
+        self.macro(path, f"""  sheet = doc.Sheets.getByName({_basic(sheet)})
+  sheet.unprotect("")
+{body}
+  doc.store()""")
+
+    def save_with_password(self, path: Path, target: Path, password: str = "secret") -> Path:
+        """File → Save As ODS with «Save with password» ticked."""
+        self.macro(path, f"""  Dim how(1) As New com.sun.star.beans.PropertyValue
+  how(0).Name = "FilterName"
+  how(0).Value = "calc8"
+  how(1).Name = "Password"
+  how(1).Value = {_basic(password)}
+  doc.storeToURL(ConvertToURL({_basic(str(target))}), how())""")
+        assert target.exists(), f"LibreOffice wrote no {target}"
+        return target
 
     def sort_alone(self, path: Path, sheet: str, cells: str, descending: bool = True) -> None:
         """Sort one column's range on its own ("continue with the current selection")."""

@@ -102,3 +102,11 @@ def test_the_extent_of_each_ods_table_is_where_calamine_finds_its_last_value(tmp
         shapes[name] = (len(rows), max((len(r) for r in rows), default=0)) if rows and any(map(any, rows)) else (0, 0)
     assert Workbook(str(ods), ods.read_bytes()).extents() == shapes == {
         "Список": (40, 11), "Пустой": (0, 0), "Итоги": (2, 3)}
+
+
+def test_an_ods_saved_with_a_password_is_refused_with_the_remedy(tmp_path, libreoffice):
+    ods = libreoffice.save_with_password(write_xlsx(tmp_path / "pupils.xlsx", PUPILS), tmp_path / "pupils.ods")
+    result = run("roster", "import", ods, "--db", tmp_path / "s.sqlite")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Ошибка: {ods}: таблица защищена паролем; откройте её в LibreOffice и сохраните без пароля (Файл → "
+        "Сохранить как, снимите флажок «Сохранить с паролем») — или сохраните лист как CSV\n"))

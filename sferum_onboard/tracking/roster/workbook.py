@@ -62,7 +62,8 @@ class Workbook:
             if self.format == ODS:
                 if "content.xml" not in names:
                     raise DataError(self._broken)
-                if b"encryption-data" in self._archive.read("META-INF/manifest.xml"):
+                manifest = self._archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+                if b"encryption-data" in manifest:  # saved with a password
                     raise DataError(messages["ods-encrypted"].format(file=label))
             elif "xl/workbook.xml" not in names:  # another ZIP: a Word or OpenDocument text, an archive
                 raise DataError(messages["binary"].format(file=label))
