@@ -15,7 +15,6 @@ that against a store, and `record_sheet` appends the events.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping

@@ -11,8 +11,8 @@ from sferum_onboard.messages import ROSTER
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.roster.files import Table
 from sferum_onboard.tracking.roster.header import Header, find_header, title_class
-from sferum_onboard.tracking.roster.records import HEADER_SCAN_ROWS, PROGRESS_EVERY, ProgressCallback, Roster, RosterPerson
 from sferum_onboard.tracking.roster.limits import MAX_NAME, MAX_TEXT
+from sferum_onboard.tracking.roster.records import HEADER_SCAN_ROWS, PROGRESS_EVERY, ProgressCallback, Roster, RosterPerson
 from sferum_onboard.tracking.roster.values import (
     CONTROL, CYRILLIC, DIGIT, FOOTERS, LATIN, TRAILING_CLASS, YES, clean, fold, is_specialist, name_fault,
     normalise_clean_name, normalise_name, parse_classes, split_list,
