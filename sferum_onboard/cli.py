@@ -801,6 +801,11 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
     click.echo(VIEW["sheet-recorded"].format(changes=summary(compared.diff)))
 
 
+def _by_option(who: str):
+    """`--by ИМЯ`: who is recorded as having done it (`who_records`)."""
+    return click.option("--by", "by", metavar="ИМЯ", help=f"{who}; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+
+
 @cli.group(name="members")
 def members_group() -> None:
     """Сверка участников чата класса со списками школы: кто в чате, кого нет, кто посторонний.
@@ -823,7 +828,7 @@ def members_group() -> None:
 @click.option("--force", is_flag=True, help="Заменить существующий лист сверки.")
 @click.option("--dry-run", "dry_run", is_flag=True, help="Показать сверку, ничего не записывая.")
 @click.option("--skip-invalid", "skip_invalid", is_flag=True, help="Сверить остальных, пропустив непонятные строки.")
-@click.option("--by", "by", metavar="ИМЯ", help="Кто сверяет; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+@_by_option("Кто сверяет")
 @project_option
 @db_option
 @school_option
@@ -841,7 +846,7 @@ def members_import(file, class_name, chat, date, audience, fmt, output, force, d
 
     Пример: sferum-onboard members import участники.txt --class 7А --chat "Родители 7А" -o сверка.xlsx
     """
-    from sferum_onboard.dates import now, parse_at
+    from sferum_onboard.dates import date_text, now, parse_at
     from sferum_onboard.errors import DataError
     from sferum_onboard.messages import MEMBERS
     from sferum_onboard.outputs.members_sheet import build_sheet
@@ -885,23 +890,17 @@ def members_import(file, class_name, chat, date, audience, fmt, output, force, d
                               ensure_ascii=False, indent=2))
         return
     title = VIEW["title"].format(chat=f" «{chat}»" if chat else "", class_name=the_class.name,
-                                 audience=VIEW["audiences"][audience], date=_date_shown(listed_at),
+                                 audience=VIEW["audiences"][audience], date=date_text(listed_at.date()),
                                  members=plural(len(listing.members), "person"))
     _console().print(result_table(record, title))
     for line in import_lines(record, catalog, str(output) if output else None, dry_run):
         click.echo(line)
 
 
-def _date_shown(moment) -> str:
-    from sferum_onboard.dates import date_text
-
-    return date_text(moment.date())
-
-
 @members_group.command(name="confirm")
 @click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
 @click.option("--dry-run", "dry_run", is_flag=True, help="Показать, что запишется, ничего не записывая.")
-@click.option("--by", "by", metavar="ИМЯ", help="Кто решал; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+@_by_option("Кто решал")
 @project_option
 @db_option
 @school_option
@@ -940,7 +939,7 @@ def members_confirm(file, dry_run, by, project, db, school_name) -> None:
 @click.argument("numbers", nargs=-1, type=int, metavar="[№]...")
 @click.option("--all", "everything", is_flag=True, help="Все неразобранные (с --class — этого класса).")
 @click.option("--class", "class_name", metavar="КЛАСС", help="Только этот класс.")
-@click.option("--by", "by", metavar="ИМЯ", help="Кто разобрал; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+@_by_option("Кто разобрал")
 @db_option
 @school_option
 @reports_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -12,7 +13,7 @@ from sferum_onboard.errors import DataError
 from sferum_onboard.tracking.members import vocabulary as words
 from sferum_onboard.tracking.members.display import read_display_name
 from sferum_onboard.tracking.members.listing import parse_member_text, read_member_list
-from tests.conftest import require
+from tests.conftest import REPO, require
 from tests.memberkit import PARENTS_7A, TABLE_7A
 
 
@@ -174,3 +175,14 @@ def test_a_latin_name_is_read_back_into_cyrillic():
 
 def test_look_alike_latin_letters_inside_a_russian_name_are_fixed():
     assert [t.text for t in read_display_name("Ивaнова Мaрия").tokens] == ["иванова", "мария"]  # Latin «a»
+
+
+def test_the_readme_samples_read_as_it_says():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Сверка участников чатов", 1)[1]
+    copied, table = re.findall(r"```text\n(.*?)```", section, re.S)[:2]
+    assert [(m.name, sorted(m.marks), m.phone) for m in parse_member_text(copied).members] == [
+        ("Анна Сергеевна", ["owner"], None), ("Мария Иванова", [], None), ("Папа Иванова Пети", [], None),
+        ("Смирнова О.В", ["admin"], None), ("", [], "9123456789"), ("Света Морозова", [], None)]
+    assert [(m.name, m.class_hint, m.phone) for m in parse_member_text(table).members] == [
+        ("Иванов Пётр", "7А", None), ("Смирнова Маша", None, None), ("", None, "9000000000")]

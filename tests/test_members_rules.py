@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sferum_onboard.tracking.fold import verified_keys
+from sferum_onboard.tracking.fold import fold_events, verified_keys
 from sferum_onboard.tracking.model import MEMBERS, Event
 from sferum_onboard.tracking.progress import aggregate_progress
-from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.store import NewEvent, Store
-from tests.storekit import add_person, catalog, store, store_url  # noqa: F401 (fixtures)
+from tests.storekit import add_person, catalog, migrate_to, store, store_url  # noqa: F401 (fixtures)
 from tests.test_progress import MOMENTS, STEPS, build_school
 
 DAY = dt.datetime(2026, 11, 20)
@@ -76,17 +74,7 @@ def test_the_store_counts_verified_as_the_pure_rule_does(store, catalog, batch, 
 
 
 def test_a_0003_store_is_migrated_with_its_events_and_takes_the_new_source(store_url):
-    from alembic import command
-    from alembic.config import Config
-
-    engine = sa.create_engine(store_url if "://" in store_url else f"sqlite:///{store_url}")
-    with engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", str(pathlib.Path(__import__(
-            "sferum_onboard.tracking.store", fromlist=["x"]).__file__).with_name("migrations")))
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
-    engine.dispose()
+    migrate_to(store_url, "0003")
     with Store.open(store_url, upgrade=False) as old:
         school = old.get_or_create_school("Школа № 1")
         pupil = add_person(old, school, "Иванов Пётр", "pupil", class_name="7А")

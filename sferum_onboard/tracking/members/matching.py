@@ -30,7 +30,7 @@ from sferum_onboard.tracking.members.listing import MemberLine
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.names import fold_name
-from sferum_onboard.tracking.roster.values import normalise_name
+from sferum_onboard.tracking.roster.values import LATIN, normalise_name
 
 MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE = "matched", "missing", "other_class", "outsider", "unsure"
 OUTCOMES = (MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE)
@@ -129,18 +129,33 @@ class SchoolIndex:
         self.by_word: dict[str, list[int]] = defaultdict(list)
         self.by_phone: dict[str, list[int]] = defaultdict(list)
         self.parents_of: dict[int, list[int]] = defaultdict(list)
-        self.relation: dict[int, str | None] = {}
         for person in self.people.values():
-            parts = tuple(fold_name(normalise_name(person.full_name)).split())
+            name = person.full_name
+            # Roster imports store names normalised already; a name typed another way may hide a Latin «а».
+            parts = tuple(fold_name(normalise_name(name) if LATIN.search(name) else name).split())
             self.parts[person.id] = parts
-            for word in set(parts) | {piece for part in parts if "-" in part for piece in part.split("-")}:
+            for word in parts:
                 self.by_word[word].append(person.id)
-            digits = "".join(ch for ch in person.contact or "" if ch.isdigit())
-            if len(digits) >= 10:
-                self.by_phone[digits[-10:]].append(person.id)
+                if "-" in word:
+                    for piece in word.split("-"):
+                        self.by_word[piece].append(person.id)
+            if person.contact:
+                digits = "".join(ch for ch in person.contact if ch.isdigit())
+                if len(digits) >= 10:
+                    self.by_phone[digits[-10:]].append(person.id)
             for child in person.children:
                 self.parents_of[child].append(person.id)
-            self.relation[person.id] = class_relation(person, class_name, self.pupil_classes) if person.active else None
+        # Only the class's pupils, their parents and the staff can belong to the class (`class_relation`
+        # decides for them): the other tens of thousands are not asked.
+        self.class_pupils = frozenset(pid for pid, name in self.pupil_classes.items() if name == class_name)
+        maybe = set(self.class_pupils) | {parent for pupil in self.class_pupils for parent in self.parents_of[pupil]}
+        maybe |= {p.id for p in self.people.values() if p.role in ("teacher", "administrator")}
+        self.relation: dict[int, str] = {}
+        for person_id in maybe:
+            person = self.people[person_id]
+            relation = class_relation(person, class_name, self.pupil_classes) if person.active else None
+            if relation is not None:
+                self.relation[person_id] = relation
         self._vocabulary: list[str] | None = None
         self._near: dict[str, list[str]] = {}
         self._hits: dict[Token, frozenset[int]] = {}
@@ -255,8 +270,7 @@ def _by_name(name: DisplayName, index: SchoolIndex) -> list[Match]:
         return []
     hit_sets = [index.hits(t) for t in words_only]
     if len(hit_sets) > 1:
-        # People two of the words fit (set intersections run in C: a common first name fits thousands).
-        ids = set().union(*(a & b for n, a in enumerate(hit_sets) for b in hit_sets[n + 1:]))
+        ids = _fitting_two_words(hit_sets)
         if not ids:  # the words fit different people: look among those of the class only
             ids = {p for hits in hit_sets for p in hits if index.in_class(p)}
     else:
@@ -269,19 +283,22 @@ def _by_name(name: DisplayName, index: SchoolIndex) -> list[Match]:
     return _score_people(name.tokens, ids, index)
 
 
+def _fitting_two_words(hit_sets: list[frozenset[int]]) -> set[int]:
+    """People two of the words fit (set intersections run in C: a common first name fits thousands)."""
+    return set().union(*(a & b for n, a in enumerate(hit_sets) for b in hit_sets[n + 1:]))
+
+
 def _by_family(name: DisplayName, index: SchoolIndex, own: list[Match]) -> tuple[list[Match], Reason | None]:
     """Parents found through the child a family name names; a reason when no parent can be found."""
     found: dict[int, Match] = {}
     problem = None
     own_scores = {m.person_id: m for m in own}
     for child_tokens in name.children:
-        with_surname = len([t for t in child_tokens if not t.initial]) > 1
-        ids = set().union(*(index.hits(t) for t in child_tokens))
         # A child is named by the first name, and by the surname when one is given; by the first name
         # alone only among this class's pupils.
-        children = [p for p in ids if index.people[p].role == "pupil" and index.people[p].active
-                    and (with_surname or index.relation.get(p) == "pupil")
-                    and _names_child(child_tokens, index.parts[p])]
+        ids = _fitting_two_words([index.hits(t) for t in child_tokens if not t.initial]) if len(
+            [t for t in child_tokens if not t.initial]) > 1 else index.hits(child_tokens[0]) & index.class_pupils
+        children = [p for p in ids if p in index.pupil_classes and _names_child(child_tokens, index.parts[p])]
         if not children:
             problem = problem or Reason("child-unknown", (" ".join(t.text for t in child_tokens),))
             continue
@@ -353,8 +370,8 @@ def reconcile(members: Iterable[MemberLine], people: Iterable[Person], class_nam
     for member in members:
         ranked, problem, name = _candidates(member, index)
         rows.append(_decide(member, ranked, problem, name, index, taken))
-    missing = [person for person in index.people.values() if person.active and person.id not in taken
-               and expected(person, index.relation[person.id], audience)]
+    missing = [index.people[pid] for pid, relation in index.relation.items()
+               if pid not in taken and expected(index.people[pid], relation, audience)]
     for person in sorted(missing, key=lambda p: (RELATION_ORDER.index(index.relation[p.id]), index.parts[p.id], p.id)):
         rows.append(Row(MISSING, None, person.id, reasons=(Reason("relation", (index.relation[person.id],)),)))
     return Reconciliation(class_name, audience, tuple(rows))

@@ -90,7 +90,7 @@ def record_list(store: Store, catalog, school: School, class_name: str, chat: st
                 members: Sequence[MemberLine], listed_at: dt.datetime, recorded_by: str | None,
                 dry_run: bool = False) -> CheckRecord:
     """Match a member list with the school and (unless a dry run) store the check and the verified steps."""
-    people = {p.id: p for p in store.people(school, active=None)}
+    people = {p.id: p for p in store.people_to_match(school)}
     result = reconcile(members, people.values(), class_name, audience)
     matched = [row.person_id for row in result.of(MATCHED)]
     new_events, verified = verify(store, catalog, school, matched, people, listed_at, recorded_by, chat)
@@ -132,7 +132,7 @@ def confirm(store: Store, catalog, school: School, check_id: int, decisions: Seq
     check, rows = store.member_check(check_id)
     if check.school_id != school.id:
         raise DataError(MEMBERS["confirm-other-school"])
-    people = {p.id: p for p in store.people(school, active=None)}
+    people = {p.id: p for p in store.people_to_match(school)}
     pupil_classes = {p.id: p.class_name for p in people.values() if p.role == "pupil" and p.active}
     by_line = {row.line: row for row in rows if row.line is not None}
     taken = {row.person_id: row.line for row in rows if row.outcome in (MATCHED, OTHER_CLASS) and row.person_id}

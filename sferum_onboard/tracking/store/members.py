@@ -22,9 +22,10 @@ from sferum_onboard.messages import MEMBERS
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.fold import as_of_limit, verified_keys
 from sferum_onboard.tracking.model import MEMBERS as MEMBERS_SOURCE
-from sferum_onboard.tracking.model import CheckedMember, MemberCheck, School
+from sferum_onboard.tracking.model import CheckedMember, MemberCheck, Person, School
 from sferum_onboard.tracking.store.bulk import bulk_insert
 from sferum_onboard.tracking.store.events import NewEvent, event_rows, insert_events
+from sferum_onboard.tracking.store.people import load_people
 from sferum_onboard.tracking.store.schools import school_id_of
 from sferum_onboard.tracking.store.tables import classes, events, member_checks, member_rows
 
@@ -56,6 +57,11 @@ class MembersMixin:
             _supersede(conn, sid, class_id, chat)
         return MemberCheck(check_id, sid, normalise_class(class_name) or class_name, chat, audience, listed_at,
                            check["recorded_at"], recorded_by)
+
+    def people_to_match(self, school: School | int) -> list[Person]:
+        """Every person of a school, active or not, in no order (`Store.people` sorts; matching indexes them)."""
+        with self._read() as conn:
+            return load_people(conn, school_id_of(school))
 
     def member_check(self, check_id: int) -> tuple[MemberCheck, list[CheckedMember]]:
         """A stored check and its rows in line order (missing people last); NotFoundError when there is none."""
