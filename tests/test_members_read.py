@@ -57,7 +57,8 @@ def test_one_line_of_noise_around_a_name(line, name):
 
 
 @pytest.mark.parametrize("line", ["в сети", "был(а) недавно", "была в сети 2 часа назад", "владелец", "администратор",
-                                  "Участники 28", "Пригласить по ссылке", "12", "👍", "", "   ", "+7 912 ***-**-45"])
+                                  "Участники 28", "Пригласить по ссылке", "12", "👍", "", "   ", "+7 912 ***-**-45",
+                                  "ФИО", "Имя:"])
 def test_noise_alone_is_no_member(line):
     listing = parse_member_text(line)
     assert listing.members == () and listing.problems == ()

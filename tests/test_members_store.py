@@ -229,3 +229,12 @@ def test_wrong_calls_are_refused_in_russian(school, args, message):
     result = run("members", "import", str(PARENTS_7A), *PROJECT, "--db", url, *args, ok=False)
     assert result.exit_code in (1, 2) and message in result.output + result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_a_file_with_no_member_is_refused(school, tmp_path):
+    url, _ = school
+    path = tmp_path / "список.txt"
+    path.write_text("Участники\nв сети\nбыл(а) недавно\n", encoding="utf-8")
+    result = run("members", "import", str(path), *PROJECT, "--db", url, "--class", "7А", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Ошибка: {path}: в файле нет ни одного участника")

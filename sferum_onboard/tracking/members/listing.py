@@ -128,8 +128,9 @@ def _shown(text: str) -> str:
 def _parse_line(text: str):
     """(name, phone, marks, class hint, problem) of one line; None when it is noise only."""
     text = unicodedata.normalize("NFC", text)
-    if words.INTERFACE_LINES.match(fold_name(text)):
-        return None
+    folded = fold_name(text)
+    if words.INTERFACE_LINES.match(folded) or folded.strip(words.HEADER_PUNCTUATION) in words.NAME_HEADERS:
+        return None  # the list's own lines, or the header of a one-column table
     if words.URL.search(text):
         return "", None, set(), None, "url"
     if _MARKUP.search(text):
