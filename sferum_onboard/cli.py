@@ -95,16 +95,52 @@ def _problem_summary(n: int) -> str:
     return f"Найдено {plural(n, 'error')}."
 
 
-def project_option(func):
-    return click.option(
-        "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
-        show_default=True, help="Папка проекта (в ней checklists/, content/, site_config/).",
-    )(func)
+_PROJECT_META = "sferum_onboard.project"
+_PROJECT_HELP = ("Папка проекта (в ней checklists/, content/, site_config/); по умолчанию SFERUM_ONBOARD_PROJECT, "
+                 "иначе эта папка или ближайшая папка выше, где они есть.")
+
+
+def _project(value: Path | None) -> Path:
+    """The project folder: the command's --project, the global one, SFERUM_ONBOARD_PROJECT, or found upwards."""
+    from sferum_onboard.catalog.project import locate_project
+
+    ctx = click.get_current_context(silent=True)
+    try:
+        return locate_project(value or (ctx.meta.get(_PROJECT_META) if ctx else None))
+    except SferumError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def project_option(func=None, *, needed: bool = True):
+    """`--project ПАПКА`; the command gets the folder found (see `_project`), or None when not `needed` and
+    there is none (a roster import only reads the school's name from the project, if it has one)."""
+
+    def resolve(_ctx, _param, value):
+        if needed:
+            return _project(value)
+        try:
+            return _project(value)
+        except click.ClickException:
+            return None
+
+    def decorate(f):
+        return click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None,
+                            metavar="ПАПКА", callback=resolve, help=_PROJECT_HELP)(f)
+
+    return decorate(func) if func else decorate
+
+
+def _remember_project(ctx: click.Context, value: Path | None) -> None:
+    if value:
+        ctx.meta[_PROJECT_META] = value
 
 
 @click.group(cls=Group)
 @click.option("--db", "db", metavar="ФАЙЛ|URL", expose_value=False, callback=lambda ctx, _p, v: _remember_db(ctx, v),
               help="База учёта для всех команд (как --db у команды).")
+@click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), metavar="ПАПКА",
+              expose_value=False, callback=lambda ctx, _p, v: _remember_project(ctx, v),
+              help="Папка проекта для всех команд (как --project у команды).")
 def cli() -> None:
     """Подключение школы к Сферуму (в MAX): инструкции, чек-листы, учёт и отчёты.
 
@@ -133,7 +169,7 @@ def main() -> None:
 
 
 @cli.command()
-@click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("path", metavar="[ПАПКА]", type=click.Path(path_type=Path), default=None, required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text — для людей, json — для программ.")
 @click.option("--stale", "stale_days", type=click.IntRange(min=0), default=None, metavar="ДНЕЙ",
@@ -151,6 +187,7 @@ def validate(path: Path, fmt: str, stale_days: int | None) -> None:
     from sferum_onboard.catalog import validate_project
     from sferum_onboard.catalog.freshness import due_steps, due_summary
 
+    path = path or _project(None)
     try:
         report = validate_project(path)
     except SferumError as error:
@@ -220,6 +257,17 @@ def build(project: Path, site_dir: Path | None) -> None:
     result = build_site(project, site_dir, progress=progress, private_dirs=_private_dirs())
     click.echo(SITE["built"].format(pages=plural(result.pages, "page"),
                                     site=_shown(result.site_dir)))
+    _warn_if_local_site_url(project)
+
+
+def _warn_if_local_site_url(project: Path) -> None:
+    """The site is built either way (a local preview is fine); printed codes from it would lead nowhere."""
+    from sferum_onboard.messages import SITE
+    from sferum_onboard.site.urls import is_local_address
+
+    settings = _catalog(project).settings
+    if settings is not None and is_local_address(settings.site_url):
+        click.echo(SITE["site-url-local"].format(where=settings.site_url_at, url=settings.site_url), err=True)
 
 
 def _shown(path: Path) -> str:
@@ -570,8 +618,10 @@ def roster_group() -> None:
     """
 
 
-def _site_school(project: Path) -> str | None:
-    """The school named in the site's settings, if the project has readable ones."""
+def _site_school(project: Path | None) -> str | None:
+    """The school named in the site's settings, if there is a project with readable ones."""
+    if project is None:
+        return None
     try:
         settings = _catalog(project).settings
     except SferumError:
@@ -604,7 +654,7 @@ def _progress_bar(label: str):
               help="Загрузить остальных, пропустив строки с ошибками (без флага при любой ошибке ничего не пишется).")
 @click.option("--deactivate-missing", "deactivate_missing", is_flag=True,
               help="Отметить выбывшими тех, кого нет в этом (полном) списке.")
-@project_option
+@project_option(needed=False)
 @db_option
 @school_option
 @reports_errors
@@ -1007,6 +1057,13 @@ def demo(project, db) -> None:
 ROLE_CHOICES = ["administrator", "teacher", "class_leader", "specialist", "pupil", "parent"]
 
 
+def allow_local_url_option(func):
+    return click.option(
+        "--allow-local-url", "allow_local_url", is_flag=True,
+        help="Печатать, даже если site_url в site_config/site.yml — адрес этого компьютера или локальной сети "
+             "(для пробы: с телефонов такие QR-коды и ссылки не откроются).")(func)
+
+
 def output_option(func):
     return click.option(
         "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
@@ -1059,11 +1116,12 @@ def report_command(out_dir: Path, as_of: str | None, project: Path, db: str | No
 @output_option
 @click.option("--common", is_flag=True,
               help="Одна общая памятка без имён (размножить для всех) вместо страницы на каждого родителя.")
+@allow_local_url_option
 @project_option
 @db_option
 @school_option
 @reports_errors
-def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db: str | None,
+def kit_command(class_name: str, out_dir: Path, common: bool, allow_local_url: bool, project: Path, db: str | None,
                 school_name: str | None) -> None:
     """Подготовить к родительскому собранию памятки с QR-кодами и лист отметок (A4).
 
@@ -1075,9 +1133,11 @@ def kit_command(class_name: str, out_dir: Path, common: bool, project: Path, db:
     """
     from sferum_onboard.messages import REPORTS
     from sferum_onboard.outputs import kit
+    from sferum_onboard.outputs.labels import check_public_site_url
     from sferum_onboard.outputs.report import check_output_dir
 
     catalog = _catalog(project)
+    check_public_site_url(catalog, allow_local_url)
     check_output_dir(out_dir, project)
     with open_store(db) as store:
         school = store.school(school_name)
@@ -1136,23 +1196,28 @@ def class_set_link(class_name: str, url: str | None, clear: bool, db: str | None
 @click.option("--role", type=click.Choice(ROLE_CHOICES), help="Только эта роль.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
               help="text — прочитать и скопировать; csv — для рассылки слиянием.")
+@allow_local_url_option
 @project_option
 @db_option
 @school_option
 @reports_errors
-def remind_command(class_name, role, fmt, project, db, school_name) -> None:
-    """Напоминания отстающим: следующий шаг, ссылка на инструкцию и вежливое сообщение.
+def remind_command(class_name, role, fmt, allow_local_url, project, db, school_name) -> None:
+    """Напоминания отстающим: следующий шаг, ссылка на инструкцию, вежливое сообщение и куда его отправить.
 
-    Каждое сообщение — для личного чата с одним человеком: в нём нет других имён.
+    Каждое сообщение — одному человеку, без других имён. Тем, кто уже в MAX, — в личный чат; остальным —
+    тем путём, который у школы уже есть: записка ученику в руки, SMS на телефон родителя, сообщение в
+    электронном журнале. За ученика 1–4 классов сообщение получает родитель.
 
     Пример: sferum-onboard remind --class 7А --role parent
     """
     from sferum_onboard.messages import REPORTS
     from sferum_onboard.outputs import remind
+    from sferum_onboard.outputs.labels import check_public_site_url
     from sferum_onboard.outputs.report import load_situations
     from sferum_onboard.tracking.roadmap import evaluate_school
 
     catalog = _catalog(project)
+    check_public_site_url(catalog, allow_local_url)
     with open_store(db) as store:
         school = store.school(school_name)
         if class_name is not None:

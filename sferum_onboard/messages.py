@@ -64,6 +64,8 @@ CATALOG = {
     "yaml-too-large": "документ разворачивается в слишком много значений (больше {limit})",
     "yaml-many-documents": "в файле несколько YAML-документов (---); оставьте один",
     "no-yaml": "в папке «{folder}» нет ни одного YAML-файла (*.yml)",
+    "no-project": "не найдена папка проекта: ни в «{folder}», ни в папках выше нет checklists/ и site_config/; "
+                  "перейдите в папку проекта или укажите её: --project ПАПКА (или переменная {env}=ПАПКА)",
     "unknown-file-kind": "непонятно, что это за файл: ожидаются чек-листы в «checklists/», а в «site_config/» — roadmap.yml и school.yml",
     # --- schema ----------------------------------------------------------
     "schema-required": "не хватает обязательного поля «{field}»",
@@ -244,7 +246,20 @@ REPORTS = {
     "link-saved": "Ссылка-приглашение класса {class_name} сохранена в базе учёта (на сайт она не попадает); "
                   "её QR-код будет на памятках: sferum-onboard kit --class {class_name}",
     "link-cleared": "Ссылка-приглашение класса {class_name} удалена из базы учёта.",
-    "remind-title": "Напоминания: {people}. Каждое сообщение — в личный чат этому человеку.",
+    "site-url-local": "адрес сайта {url} открывается только на этом компьютере или в локальной сети: "
+                      "QR-коды и ссылки с ним на телефонах родителей и учеников никуда не приведут",
+    "site-url-fix": "укажите в site_url адрес, по которому сайт опубликован (например, https://school.example.ru/sferum/), "
+                    "или добавьте --allow-local-url для пробной печати",
+    "remind-title": "Напоминания: {people}. Каждое сообщение — для одного человека; куда его отправить, "
+                    "сказано в строке «Куда».",
+    # where a reminder goes: in MAX only for those already there, otherwise a way the school already has
+    "channel-max": "личный чат в {messenger}",
+    "channel-sms": "SMS на телефон",
+    "channel-journal": "сообщение в электронном журнале",
+    "channel-slip": "записка: отдать ученику в руки",
+    "channel-to-parent": "{channel} — родителю: {name}",
+    "channel-to-family": "{channel} — для родителей",
+    "reader-family": "родители ученика",
     "remind-none": "Напоминать некому: все сделали обязательные шаги.",
     # a class in the report: its chats' member lists (members import)
     "class-cell-verified": ", проверено по чату {n}",
@@ -303,6 +318,9 @@ TRACKING = {
 
 # --- the guide site --------------------------------------------------------
 SITE = {
+    "site-url-local": "Внимание: {where}: адрес сайта {url} открывается только на этом компьютере или в локальной "
+                      "сети. Перед публикацией укажите в site_url настоящий адрес: по нему строятся QR-коды на "
+                      "печатных чек-листах, памятки к собранию (kit) и напоминания (remind).",
     "built": "Готово: {pages} в папке {site}. Посмотреть: sferum-onboard serve; опубликовать: скопируйте папку целиком на веб-сервер школы.",
     "reserved-path": "страница «{path}» занимает адрес, который сайт создаёт сам "
                      "(checklists/, steps.md, roadmap.md, assets/sferum/); переименуйте её",

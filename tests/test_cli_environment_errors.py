@@ -26,7 +26,7 @@ def blocker(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ["report", "-o", "{blocked}"],
-    ["kit", "--class", "7А", "-o", "{blocked}"],
+    ["kit", "--class", "7А", "--allow-local-url", "-o", "{blocked}"],
     ["sheet", "export", "--class", "7А", "-o", "{blocked}/7А.xlsx"],
 ])
 def test_output_into_a_file_instead_of_a_folder(demo_db, blocker, repo, args):

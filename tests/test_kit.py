@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from markupsafe import escape
@@ -11,11 +12,12 @@ from openpyxl import load_workbook
 from sferum_onboard.errors import DataError
 from sferum_onboard.outputs import kit
 from sferum_onboard.outputs.sheet import FIRST_ROW, IDS_ROW
+from sferum_onboard.site.urls import phone_link
 from sferum_onboard.tracking.store import Store
 from tests.storekit import store_url  # noqa: F401 (fixture)
 from tests.test_report_support import (  # noqa: F401 (fixtures)
     FORMULA_NAME, NASTY_NAME, REPO, into_store, small_school,
-    PROJECT, catalog, run, school_db,
+    PROJECT, PUBLIC_URL, catalog, public_project, run, school_db,
 )
 
 LINK = "https://max.ru/join/Класс7А-xYz"
@@ -25,11 +27,11 @@ def pages(text: str) -> list[str]:
     return re.findall(r'<section class="page[^"]*".*?</section>', text, re.S)
 
 
-def test_a_page_per_parent_with_the_checklist_qr_codes_and_the_class_leader(store_url, tmp_path, catalog):
+def test_a_page_per_parent_with_the_checklist_qr_codes_and_the_class_leader(store_url, tmp_path, catalog, public_project):
     with Store.open(store_url) as store:
         into_store(store, small_school())
     run("class", "set-link", "7а", LINK, "--db", store_url)
-    output = run("kit", "--class", "7A", *PROJECT, "--db", store_url, "-o", str(tmp_path))
+    output = run("kit", "--class", "7A", *public_project, "--db", store_url, "-o", str(tmp_path))
     path = tmp_path / "kit-7А.html"
     assert output.splitlines()[:2] == [
         f"Записано: {path}", "Памятки для 7А: 4 родителя; с QR-кодом приглашения в чат класса."]
@@ -41,7 +43,7 @@ def test_a_page_per_parent_with_the_checklist_qr_codes_and_the_class_leader(stor
     assert first.count('class="box"') == len(steps)
     assert first.count("<svg") == 2  # the guide and the class invitation
     assert "Классный руководитель 7А: Петрова Мария Ивановна, +7 900 111-22-33" in first
-    assert f"{catalog.settings.site_url}checklists/parent/" in first
+    assert f"{PUBLIC_URL}checklists/parent/" in first
     assert "Мамина Анна Сергеевна" in found[0] + found[1] + found[2] + found[3]
     # The mother of two sees only her child of this class.
     mother = next(p for p in found if "Мамина Анна Сергеевна" in p)
@@ -51,22 +53,24 @@ def test_a_page_per_parent_with_the_checklist_qr_codes_and_the_class_leader(stor
     assert LINK not in text  # only its QR code is printed, and the link lives in the store only
 
 
-def test_the_sign_off_sheet_follows_the_class_sheet(school_db, tmp_path, catalog):
+def test_the_sign_off_sheet_follows_the_class_sheet(school_db, tmp_path, catalog, public_project):
     run("sheet", "export", "--class", "7А", *PROJECT, "--db", school_db, "-o", str(tmp_path / "7А.xlsx"))
     sheet = load_workbook(tmp_path / "7А.xlsx")["Родители"]
     ids = [c.value for c in sheet[IDS_ROW]][4:]
     names = [row[2].value for row in sheet.iter_rows(min_row=FIRST_ROW) if row[2].value]
-    run("kit", "--class", "7А", *PROJECT, "--db", school_db, "-o", str(tmp_path))
+    run("kit", "--class", "7А", *public_project, "--db", school_db, "-o", str(tmp_path))
     signoff = pages((tmp_path / "kit-7А.html").read_text(encoding="utf-8"))[-1]
-    titles = re.findall(r'<th scope="col" class="step">([^<]*)</th>', signoff)
-    assert titles == [catalog.steps[i].title for i in ids if catalog.steps[i].key]
+    titles = re.findall(r'<th scope="col" class="step"><span>([^<]*)</span></th>', signoff)
+    assert titles == [catalog.steps[i].title for i in ids]  # every step of the sheet, in its order
+    assert titles[0] == catalog.steps[catalog.checklists["parent"].step_ids[0]].title  # step 1 included
+    assert len(titles) == len(catalog.steps_for_person("parent"))
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td class="num">\d+</td><td class="name">([^<]*)</td>', signoff)
     assert [int(n) for n, _ in rows] == list(range(1, len(names) + 1))
     assert [name for _, name in rows] == [str(escape(n)) for n in names]
 
 
-def test_one_common_page_without_names(school_db, tmp_path):
-    output = run("kit", "--class", "2Б", "--common", *PROJECT, "--db", school_db, "-o", str(tmp_path))
+def test_one_common_page_without_names(school_db, tmp_path, public_project):
+    output = run("kit", "--class", "2Б", "--common", *public_project, "--db", school_db, "-o", str(tmp_path))
     assert "без QR-кода приглашения (сохраните ссылку: sferum-onboard class set-link 2Б ССЫЛКА)" in output
     found = pages((tmp_path / "kit-2Б-common.html").read_text(encoding="utf-8"))
     assert len(found) == 2
@@ -92,17 +96,18 @@ def test_set_link_checks_the_address_and_can_clear_it(school_db):
     assert output.startswith("Ошибка: ") and "9Я" in output
 
 
-def test_a_kit_for_an_unknown_class_or_inside_the_site_is_refused(school_db, tmp_path):
-    assert "Ошибка: " in run("kit", "--class", "5В", *PROJECT, "--db", school_db, "-o", str(tmp_path), code=1)
-    output = run("kit", "--class", "7А", *PROJECT, "--db", school_db, "-o", str(REPO / "site" / "kit"), code=1)
-    assert "внутри папки сайта" in output and not (REPO / "site" / "kit").exists()
+def test_a_kit_for_an_unknown_class_or_inside_the_site_is_refused(school_db, tmp_path, public_project):
+    assert "Ошибка: " in run("kit", "--class", "5В", *public_project, "--db", school_db, "-o", str(tmp_path), code=1)
+    site = Path(public_project[1]) / "site" / "kit"
+    output = run("kit", "--class", "7А", *public_project, "--db", school_db, "-o", str(site), code=1)
+    assert "внутри папки сайта" in output and not site.exists()
 
 
 def test_qr_codes_carry_ascii_addresses_a_phone_opens():
-    assert kit.iri_to_uri("https://школа.рф/чек-листы/parent/#шаг") == (
+    assert phone_link("https://школа.рф/чек-листы/parent/#шаг") == (
         "https://xn--80atdl2c.xn--p1ai/%D1%87%D0%B5%D0%BA-%D0%BB%D0%B8%D1%81%D1%82%D1%8B/parent/"
         "#%D1%88%D0%B0%D0%B3")
-    assert kit.iri_to_uri("http://localhost:8000/checklists/parent/") == "http://localhost:8000/checklists/parent/"
+    assert phone_link("http://localhost:8000/checklists/parent/") == "http://localhost:8000/checklists/parent/"
     svg = kit.qr_svg("https://example.org/", "QR <b>")
     assert 'aria-label="QR &lt;b&gt;"' in svg and "viewBox" in svg
 
@@ -113,8 +118,8 @@ def test_links_that_are_not_invitations(link):
         kit.check_invite_link(link)
 
 
-def test_pdf_only_with_weasyprint(school_db, tmp_path):
-    output = run("kit", "--class", "7А", *PROJECT, "--db", school_db, "-o", str(tmp_path))
+def test_pdf_only_with_weasyprint(school_db, tmp_path, public_project):
+    output = run("kit", "--class", "7А", *public_project, "--db", school_db, "-o", str(tmp_path))
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError):
@@ -125,21 +130,21 @@ def test_pdf_only_with_weasyprint(school_db, tmp_path):
         assert (tmp_path / "kit-7А.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_kit_works_on_the_demo_school(tmp_path):
+def test_kit_works_on_the_demo_school(tmp_path, public_project):
     db = str(tmp_path / "demo.sqlite")
     run("demo", *PROJECT, "--db", db)
-    output = run("kit", "--class", "5А", *PROJECT, "--db", db, "-o", str(tmp_path))
+    output = run("kit", "--class", "5А", *public_project, "--db", db, "-o", str(tmp_path))
     assert "Памятки для 5А:" in output
     assert len(pages((tmp_path / "kit-5А.html").read_text(encoding="utf-8"))) > 10
 
 
-def test_kit_in_a_district_names_the_school(tmp_path):
+def test_kit_in_a_district_names_the_school(tmp_path, public_project):
     db = str(tmp_path / "district.sqlite")
     with Store.open(db) as store:
         into_store(store, small_school(1, "МБОУ СОШ № 7"))
         into_store(store, small_school(2, "МБОУ СОШ № 9", nasty=False))
-    output = run("kit", "--class", "7А", *PROJECT, "--db", db, "-o", str(tmp_path), code=1)
+    output = run("kit", "--class", "7А", *public_project, "--db", db, "-o", str(tmp_path), code=1)
     assert output.startswith("Ошибка: ") and "«МБОУ СОШ № 7»" in output and "«МБОУ СОШ № 9»" in output
-    run("kit", "--class", "7А", "--school", "МБОУ СОШ № 9", *PROJECT, "--db", db, "-o", str(tmp_path))
+    run("kit", "--class", "7А", "--school", "МБОУ СОШ № 9", *public_project, "--db", db, "-o", str(tmp_path))
     text = (tmp_path / "kit-7А.html").read_text(encoding="utf-8")
     assert "МБОУ СОШ № 9 · 7А" in text and "<script" not in text

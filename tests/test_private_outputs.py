@@ -18,7 +18,7 @@ def demo_db(tmp_path_factory):
 
 @pytest.mark.parametrize("args, produced", [
     (["sheet", "export", "--class", "7А", "-o", "{out}/7А.xlsx"], ["7А.xlsx"]),
-    (["kit", "--class", "7А", "-o", "{out}"], ["kit-7А.html"]),
+    (["kit", "--class", "7А", "--allow-local-url", "-o", "{out}"], ["kit-7А.html"]),
     (["report", "-o", "{out}"], ["report.html", "report.xlsx"]),
 ])
 def test_outputs_are_owner_only(demo_db, tmp_path, repo, args, produced):

@@ -44,7 +44,7 @@ def test_table_with_bars_per_step_and_per_class(school_db):
     lines = output.splitlines()
     assert lines[0].strip() == "Прогресс: Школа № 1 — 7 человек"
     install = next(line for line in lines if "(install-max)" in line)
-    assert "│       4 │  6 │  67% │ ━━━━━━━━━━━━━" in install
+    assert "│       4 │  6 │ 66,6\u00a0% │ ━━━━━━━━━━━━━" in install
     assert install.rstrip().endswith("│        1 │")
     assert "По классам" in output
     row_7a = next(line for line in lines if line.startswith("│ 7А"))
@@ -60,7 +60,7 @@ def test_json_for_scripts(school_db):
     steps = {s["step"]: s for s in data["total"]["steps"]}
     assert steps["install-max"] == {
         "step": "install-max", "title": "Установите MAX", "eligible": 7, "done": 4, "not_applicable": 1,
-        "applicable": 6, "percent": 66.7, "verified": 0}
+        "applicable": 6, "percent": 66.6, "verified": 0}
     assert [g["group"] for g in data["groups"]] == ["2Б", "7А"]
 
 
@@ -93,7 +93,7 @@ def test_as_of_a_date_before_anything_happened(school_db):
 def test_csv_rows(school_db):
     lines = run("--db", school_db, "--format", "csv").splitlines()
     assert lines[0] == "group;step;title;eligible;done;not_applicable;applicable;percent;verified"
-    assert "всего;install-max;Установите MAX;7;4;1;6;66.7;0" in lines
+    assert "всего;install-max;Установите MAX;7;4;1;6;66.6;0" in lines
     assert "2Б;primary-join-class;Вступите в чат класса вместе с родителем;1;0;0;1;0.0;0" in lines
 
 

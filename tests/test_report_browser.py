@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sferum_onboard.cli import cli
 from sferum_onboard.tracking.store import Store
-from tests.test_report_support import NASTY_NAME, REPO, into_store, small_school
+from tests.test_report_support import NASTY_NAME, REPO, catalog, into_store, small_school  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,8 @@ def outputs(tmp_path_factory):
         ["class", "set-link", "7А", "https://max.ru/join/abc", "--school", "МБОУ СОШ № 7"],
         ["report", "-o", str(folder / "district")],
         ["report", "-o", str(folder / "one"), "--school", "МБОУ СОШ № 7"],
-        ["kit", "--class", "7А", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
-        ["kit", "--class", "7А", "--common", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
+        ["kit", "--class", "7А", "--allow-local-url", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
+        ["kit", "--class", "7А", "--common", "--allow-local-url", "-o", str(folder / "kit"), "--school", "МБОУ СОШ № 7"],
     ):
         result = runner.invoke(cli, [*args, "--db", db, *(["--project", str(REPO)] if args[0] != "class" else [])],
                                catch_exceptions=False)
@@ -95,5 +95,19 @@ def test_a_parent_page_fits_one_a4_sheet(chromium, outputs):
             ".map(e => e.getBoundingClientRect().height)")
         assert len(heights) == 4
         assert max(heights) < 1024  # 271 mm of printable height
+    finally:
+        page.context.close()
+
+
+def test_the_sign_off_sheet_fits_landscape_a4_with_every_step(chromium, outputs, catalog):
+    page, _, _ = open_offline(chromium, outputs / "kit" / "kit-7А.html")
+    try:
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 1047, "height": 740})  # landscape A4 less the sign-off's margins, 96 dpi
+        widths = page.evaluate("(() => { const t = document.querySelector('table.signoff');"
+                               " return [t.scrollWidth, t.parentElement.clientWidth,"
+                               " t.querySelectorAll('th.step').length]; })()")
+        assert widths[0] <= widths[1], widths
+        assert widths[2] == len(catalog.steps_for_person("parent"))
     finally:
         page.context.close()

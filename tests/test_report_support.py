@@ -284,3 +284,42 @@ def catalog():
     from sferum_onboard.catalog import load_catalog
 
     return load_catalog(REPO)
+
+
+PUBLIC_URL = "https://school.example.ru/sferum/"
+
+
+@pytest.fixture(scope="session")
+def public_project(tmp_path_factory) -> list[str]:
+    """`--project` of a copy of the shipped project whose site is published at PUBLIC_URL.
+
+    The shipped site_url is the local preview's address, which `kit` and
+    `remind` refuse to print.
+    """
+    import re
+
+    from tests.sitekit import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("public") / "project")
+    settings = project / "site_config" / "site.yml"
+    text = settings.read_text("utf-8")
+    settings.write_text(re.sub(r"(?m)^site_url:.*$", f"site_url: {PUBLIC_URL}", text), "utf-8")
+    return ["--project", str(project)]
+
+
+def libreoffice_convert(source: Path, target: str, outdir: Path, profile: Path) -> Path:
+    """Convert a file with LibreOffice (.ci/run installs it), as a school opening our XLSX would; `profile`
+    is a private user profile, so parallel runs do not collide. Returns the output folder."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import require
+
+    soffice = shutil.which("soffice")
+    require(soffice is not None, "LibreOffice (soffice) не установлен")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(outdir), str(source)],
+        capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    return outdir

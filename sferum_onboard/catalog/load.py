@@ -262,6 +262,7 @@ def _assemble(root: Path, documents: dict[str, tuple[str, YamlDocument]]):
                 declinable=frozenset(n for n, v in data["variables"].items() if isinstance(v, dict)),
                 region=school.get("region"),
                 logo=school.get("logo"),
+                site_url_at=document.where(("site_url",)),
             )
 
     renames = {old: step.id for step in list(steps.values()) + list(org_steps.values()) for old in step.renamed_from}

@@ -159,6 +159,7 @@ class SiteSettings:
     declinable: frozenset[str] = frozenset()  # names that have case forms in site.yml
     region: str | None = None
     logo: str | None = None
+    site_url_at: Location | None = None  # where site_url is written: messages about it point there
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
+from sferum_onboard import percent
 from sferum_onboard.dates import date_text
 from sferum_onboard.messages import REPORTS
 
@@ -24,10 +25,6 @@ MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", 
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0f}\u00a0%"
 
 
 def burnup(
@@ -51,8 +48,8 @@ def burnup(
     def x(day: dt.date) -> float:
         return left + plot_w * (day - start).days / span
 
-    def y(percent: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(100.0, percent)) / 100)
+    def y(share: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(100.0, share)) / 100)
 
     colour = STATUS_COLOURS.get(status, INK)
     parts = [
@@ -60,11 +57,11 @@ def burnup(
         f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    for percent in (0, 25, 50, 75, 100):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_num(y(percent))}" y2="{_num(y(percent))}" '
+    for level in (0, 25, 50, 75, 100):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_num(y(level))}" y2="{_num(y(level))}" '
                      f'stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{_num(y(percent) + 4)}" text-anchor="end" font-size="11" '
-                     f'fill="{MUTED}">{_pct(percent)}</text>')
+        parts.append(f'<text x="{left - 6}" y="{_num(y(level) + 4)}" text-anchor="end" font-size="11" '
+                     f'fill="{MUTED}">{percent.text(level)}</text>')
     for day in _month_starts(start, end):
         parts.append(f'<text x="{_num(x(day))}" y="{height - 10}" text-anchor="middle" font-size="11" '
                      f'fill="{MUTED}">{MONTHS[day.month - 1]}</text>')
@@ -72,7 +69,7 @@ def burnup(
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{ty}" y2="{ty}" stroke="{TARGET}" '
                  f'stroke-width="1.5" stroke-dasharray="6 4"/>')
     parts.append(f'<text x="{left + 4}" y="{_num(y(target) - 4 if target > 8 else y(target) + 13)}" font-size="11" '
-                 f'fill="{TARGET}">{escape(REPORTS["chart-target"].format(value=_pct(target)))}</text>')
+                 f'fill="{TARGET}">{escape(REPORTS["chart-target"].format(value=percent.text(target)))}</text>')
     dx = _num(x(due))
     parts.append(f'<line x1="{dx}" x2="{dx}" y1="{top}" y2="{top + plot_h}" stroke="{TARGET}" stroke-width="1"/>')
     parts.append(f'<text x="{_num(x(due) - 4)}" y="{top + plot_h - 4}" text-anchor="end" font-size="11" '
@@ -80,11 +77,11 @@ def burnup(
     if series:
         points = []
         previous = None
-        for day, percent in series:
+        for day, share in series:
             if previous is not None:
                 points.append(f"{_num(x(day))},{_num(y(previous))}")  # a step: the value holds until it changes
-            points.append(f"{_num(x(day))},{_num(y(percent))}")
-            previous = percent
+            points.append(f"{_num(x(day))},{_num(y(share))}")
+            previous = share
         parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         last_x, last_y = x(as_of), y(series[-1][1])
         parts.append(f'<circle cx="{_num(last_x)}" cy="{_num(last_y)}" r="3.5" fill="{colour}"/>')
@@ -126,7 +123,7 @@ def funnel(stages: Sequence[tuple[str, int | None]], total: int, title: str, wid
         parts.append(f'<rect x="{label_w}" y="{top}" width="{_num(bar_space * share)}" height="{bar_h}" '
                      f'fill="{STATUS_COLOURS["on_track"]}"/>')
         parts.append(f'<text x="{label_w + bar_space + 8}" y="{top + 13}" font-size="12" fill="{INK}">'
-                     f'{n} · {_pct(100 * share)}</text>')
+                     f'{n} · {percent.text(100 * share)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

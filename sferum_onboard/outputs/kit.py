@@ -5,9 +5,10 @@ copy, without names) with the parent checklist as boxes to tick, a QR code
 to the parent checklist on the public guide site, a QR code of the class
 invitation link when the class leader stored one (it lives in the store
 only), and the class leader's contact line; then a sign-off sheet: the
-class's parents in the class sheet's order, a box per key step in the class
-sheet's column order, so what is ticked on paper is typed into the
-spreadsheet (`sheet export`) cell by cell. A PDF is written as well when
+class's parents in the class sheet's order, a box per step in the class
+sheet's column order (every step of its «Родители» sheet, none left out), so
+what is ticked on paper is typed into the spreadsheet (`sheet export`) cell
+by cell. A PDF is written as well when
 WeasyPrint is installed (the optional extra `pdf`).
 
 QR codes are inline SVG made by segno: nothing is fetched when the file opens.
@@ -29,7 +30,7 @@ from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import report
 from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.sheet import audiences
-from sferum_onboard.site.urls import absolute_url
+from sferum_onboard.site.urls import absolute_url, phone_link
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person, School, SchoolClass, StepState
 
@@ -53,7 +54,7 @@ class SignOffRow:
     number: int  # the row's «№» in the class sheet
     parent: Person
     children: str
-    done: tuple[bool, ...]  # per key step: already recorded
+    done: tuple[bool, ...]  # per step of the class sheet: already recorded
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Kit:
     guide_url: str | None
     invite_link: str | None
     pages: tuple[ParentPage, ...]
-    key_steps: tuple[Step, ...]
+    steps: tuple[Step, ...]  # the class sheet's step columns, in its order
     sign_off: tuple[SignOffRow, ...]
     made: dt.date
 
@@ -75,21 +76,6 @@ class Kit:
             return ""
         line = f"Классный руководитель {self.school_class.name}: {self.leader.full_name}"
         return line + (f", {self.leader.contact}" if self.leader.contact else "")
-
-
-def iri_to_uri(url: str) -> str:
-    """A link any phone's camera opens: the host in punycode, the path percent-encoded."""
-    parts = urllib.parse.urlsplit(url)
-    try:
-        host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
-    except UnicodeError:
-        host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    safe = "/:@!$&'()*+,;=%~-._"
-    return urllib.parse.urlunsplit((
-        parts.scheme, netloc, urllib.parse.quote(parts.path, safe=safe),
-        urllib.parse.quote(parts.query, safe=safe + "?"), urllib.parse.quote(parts.fragment, safe=safe),
-    ))
 
 
 def check_invite_link(text: str) -> str:
@@ -105,7 +91,7 @@ def qr_svg(url: str, label: str) -> Markup:
     """A QR code as inline SVG, with an accessible name."""
     import segno
 
-    svg = segno.make(iri_to_uri(url), error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True)
+    svg = segno.make(phone_link(url), error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True)
     return Markup('<span class="qr" role="img" aria-label="{}">').format(label) + Markup(svg) + Markup("</span>")
 
 
@@ -132,10 +118,9 @@ def build_kit(
     checklist = parent_checklist(catalog)
     guide = None
     if catalog.settings and catalog.settings.site_url:
-        guide = absolute_url(catalog.settings.site_url, f"checklists/{checklist.id}.md")
+        guide = phone_link(absolute_url(catalog.settings.site_url, f"checklists/{checklist.id}.md"))
     part = audiences(catalog, school_class.name, pupils, parents)[1]  # the sheet's parents part
     steps = part.steps
-    key_steps = tuple(s for s in steps if s.key)
     in_class = {p.id: p.full_name for p in pupils}
     children = {p.id: ", ".join(in_class[c] for c in p.children if c in in_class) for p in part.people}
     if common:
@@ -148,10 +133,10 @@ def build_kit(
         )
     sign_off = tuple(
         SignOffRow(n, parent, children[parent.id],
-                   tuple(_done_on(states, parent.id, s.id) is not None for s in key_steps))
+                   tuple(_done_on(states, parent.id, s.id) is not None for s in steps))
         for n, parent in enumerate(part.people, 1)
     )
-    return Kit(school, school_class, leader, checklist.title, guide, school_class.invite_link, pages, key_steps,
+    return Kit(school, school_class, leader, checklist.title, guide, school_class.invite_link, pages, steps,
                sign_off, made or dt.date.today())
 
 

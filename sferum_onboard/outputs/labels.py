@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
 from sferum_onboard.catalog.model import Catalog, Step
+from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import REPORTS
+from sferum_onboard.site.urls import is_local_address, phone_link
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import Person
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.wording import NOUNS, plural, role_title_plural
-
-
-def pct(value: float | None) -> str:
-    """«80 %», «66,6 %»: rounded down to a tenth, so 99.96 % is never shown as 100 %."""
-    if value is None:
-        return "—"
-    tenths = math.floor(round(value * 10, 6))
-    text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
-    return f"{text}\u00a0%"
 
 
 def status_text(result: roadmap.TargetResult) -> str:
@@ -76,10 +68,20 @@ def class_label(person: Person, pupil_classes: dict[int, str | None]) -> str:
 
 
 def guide_url(catalog: Catalog, step: Step) -> str | None:
-    """The published guide for a step, or None when the site's address is not set."""
+    """The published guide for a step as a link a phone opens, or None when the site's address is not set."""
     if catalog.settings is None or not catalog.settings.site_url:
         return None
-    return catalog.settings.site_url.rstrip("/") + "/" + step.guide.url
+    return phone_link(catalog.settings.site_url.rstrip("/") + "/" + step.guide.url)
+
+
+def check_public_site_url(catalog: Catalog, allow_local: bool = False) -> None:
+    """Refuse to print QR codes and links to an address that only this computer or its network opens."""
+    settings = catalog.settings
+    if allow_local or settings is None or not is_local_address(settings.site_url):
+        return
+    where = settings.site_url_at or Location("site_config/site.yml")
+    raise DataError(REPORTS["site-url-local"].format(url=settings.site_url),
+                    [Problem(where, "site-url-local", REPORTS["site-url-fix"])])
 
 
 def helper_text(helpers: Sequence[Person]) -> str:

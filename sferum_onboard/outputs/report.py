@@ -22,13 +22,13 @@ from typing import Iterable, Sequence
 import jinja2
 import yaml
 
-from sferum_onboard import __version__
+from sferum_onboard import __version__, percent
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import DATETIME_FORMAT, date_text
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
-from sferum_onboard.outputs.labels import audience_text, group_count, group_title, pct, status_text
+from sferum_onboard.outputs.labels import audience_text, group_count, group_title, status_text
 from sferum_onboard.outputs.private_files import write_private
 from sferum_onboard.outputs.reportview import ReportView, behind_rows_html, district_rows, report_view
 from sferum_onboard.tracking import roadmap
@@ -110,7 +110,7 @@ def evaluate_schools(store, catalog: Catalog, school_name: str | None = None,
 def target_lines(result: roadmap.SchoolResult) -> list[str]:
     """One line per target for the terminal: «…»: 80 % (цель 80 % к 31.05.2027) — выполнено."""
     return [
-        REPORTS["target-line"].format(title=r.target.title, value=pct(r.value), target=pct(r.target.target),
+        REPORTS["target-line"].format(title=r.target.title, value=percent.text(r.value), target=percent.text(r.target.target),
                                       due=date_text(r.target.due), status=status_text(r))
         for r in result.targets
     ]
@@ -126,7 +126,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("sferum_onboard.outputs", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, date=date_text, moment=lambda at: at.strftime(DATETIME_FORMAT))
+    env.filters.update(pct=percent.text, date=date_text, moment=lambda at: at.strftime(DATETIME_FORMAT))
     env.globals.update(
         version=__version__, plural=plural, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
         group_title=group_title, group_count=group_count, status_text=status_text, audience_text=audience_text,
@@ -139,8 +139,8 @@ def render_school_html(view: ReportView) -> str:
     cards = []
     for target in result.targets:
         title = REPORTS["chart-burnup"].format(
-            title=target.target.title, value=pct(target.value), date=date_text(result.as_of),
-            target=pct(target.target.target), due=date_text(target.target.due),
+            title=target.target.title, value=percent.text(target.value), date=date_text(result.as_of),
+            target=percent.text(target.target.target), due=date_text(target.target.due),
         )
         chart = charts.burnup(target.series, target.target.target, target.target.due, target.forecast,
                               target.status, title) if target.series else None

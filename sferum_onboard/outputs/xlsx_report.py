@@ -9,6 +9,12 @@ Text is always stored as a text cell, never as a formula: a roster name
 such as =HYPERLINK(…) shows as typed and never runs (cells written through
 openpyxl also get Excel's quote prefix, so it stays text when edited).
 Control characters, which XML cannot hold, are dropped.
+
+Every sheet prints on landscape A4, fitted to the page width, with its
+header rows repeated on each page and the sheet's name and page number in
+the footer; the summary fits one page. Charts keep their lines straight
+between weekly points (a smoothed curve invents dips in totals that only
+grow) and their legends under the plot, where long target titles fit.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sferum_onboard import percent
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import EXCEL_DATE_FORMAT, date_text
 from sferum_onboard.messages import REPORTS
@@ -69,6 +76,10 @@ def header(sheet: Worksheet, row: int, titles: Sequence[str], widths: Sequence[i
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    if widths:
+        # Spreadsheet programs do not grow a row for wrapped text when they open a file: give it the lines.
+        lines = max(-(-len(title) // max(1, int(width * 0.9))) for title, width in zip(titles, widths))
+        sheet.row_dimensions[row].height = 15 * max(1, lines)
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
 
 
@@ -80,8 +91,37 @@ def title_rows(sheet: Worksheet, title: str, as_of: dt.date) -> int:
     return 5
 
 
+def print_setup(sheet: Worksheet, header_rows: str, one_page: bool = False) -> None:
+    """Landscape A4, fitted to the page width (and height when `one_page`), `header_rows` ("5:5") on every page."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as the rows need
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_title_rows = header_rows  # saved as the workbook's _xlnm.Print_Titles name
+    sheet.oddFooter.center.text = "&A, страница &P"
+    sheet.oddFooter.center.size = 8
+
+
+def chart_style(chart) -> None:
+    """Axes shown, the legend below the plot and beside it, never over it; lines straight between points."""
+    chart.legend.position = "b"
+    chart.legend.overlay = False
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.delete = False  # openpyxl 3.1 leaves it unset, and Excel then hides the axis
+    if isinstance(chart, LineChart):
+        chart.smooth = False
+        for series in chart.series:
+            series.smooth = False
+
+
 def fraction(value: float | None) -> float | None:
-    return None if value is None else value / 100
+    """A share as the cell's fraction, rounded by the one rule (`percent`), so the cell shows what the HTML does."""
+    shown = percent.rounded(value)
+    return None if shown is None else shown / 100
 
 
 class Book:
@@ -236,7 +276,8 @@ def summary_sheet(sheet: Worksheet, view: ReportView) -> None:
     result = view.result
     row = title_rows(sheet, f"Подключение к Сферуму: {view.school_name}", result.as_of)
     put(sheet, 4, 1, f"В учёте: {view.population()}")
-    header(sheet, row, SUMMARY_COLUMNS, (44, 28, 11, 9, 12, 9, 9, 12, 16, 14, 12))
+    header(sheet, row, SUMMARY_COLUMNS, (44, 28, 12, 9, 12, 9, 9, 12, 16, 14, 12))
+    print_setup(sheet, f"{row}:{row}", one_page=True)
     first = row + 1
     for r in result.targets:
         row += 1
@@ -254,6 +295,7 @@ def summary_sheet(sheet: Worksheet, view: ReportView) -> None:
         chart.add_data(Reference(sheet, min_col=6, max_col=7, min_row=first - 1, max_row=row), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=row))
         chart.height, chart.width = 3 + 1.2 * len(result.targets), 22
+        chart_style(chart)
         sheet.add_chart(chart, f"A{row + 3}")
 
 
@@ -262,6 +304,7 @@ def burnup_sheet(sheet: Worksheet, view: ReportView) -> None:
     targets = [r for r in view.result.targets if r.series]
     days = sorted({day for r in targets for day, _ in r.series})
     header(sheet, 1, ["Дата", *(r.target.title for r in targets)], (12, *([18] * len(targets))))
+    print_setup(sheet, "1:1")
     for row, day in enumerate(days, start=2):
         put(sheet, row, 1, day, DATE)
         for column, r in enumerate(targets, start=2):
@@ -277,8 +320,10 @@ def burnup_sheet(sheet: Worksheet, view: ReportView) -> None:
         chart.add_data(Reference(sheet, min_col=2, max_col=len(targets) + 1, min_row=1, max_row=len(days) + 1),
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(days) + 1))
-        chart.height, chart.width = 10, 24
-        sheet.add_chart(chart, f"{get_column_letter(len(targets) + 3)}2")
+        # Below the table, so a printed page is as wide as the table; tall enough for a legend line per target.
+        chart.height, chart.width = 9 + 0.6 * len(targets), 24
+        chart_style(chart)
+        sheet.add_chart(chart, f"A{len(days) + 3}")
 
 
 def _value_on(series, day: dt.date) -> float | None:
@@ -295,6 +340,7 @@ def funnel_sheet(sheet: Worksheet, view: ReportView) -> None:
     rows = view.result.funnel
     titles = [REPORTS[f"milestone-{m}"] for m in MILESTONES]
     header(sheet, 1, ["Кто", "Всего", *titles], (24, 8, *([15] * len(titles))))
+    print_setup(sheet, "1:1")
     for row, entry in enumerate(rows, start=2):
         put_row(sheet, row, (group_title(view.catalog, entry.group), entry.total, *(n for _, n in entry.stages)))
     if rows:
@@ -304,6 +350,7 @@ def funnel_sheet(sheet: Worksheet, view: ReportView) -> None:
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
         chart.height, chart.width = 9, 24
+        chart_style(chart)
         sheet.add_chart(chart, f"A{len(rows) + 4}")
 
 
@@ -334,6 +381,7 @@ def people_rows(view: ReportView) -> list[tuple]:
 
 def classes_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:
     header(sheet, 1, CLASS_COLUMNS, (8, 30, 10, 40, 9, 7, 9, 11, 13))
+    print_setup(sheet, "1:1")
     rows = class_rows(view)
     book.rows(sheet, 2, rows, (None, None, None, None, None, None, PERCENT))
     sheet.auto_filter.ref = f"A1:I{len(rows) + 1}"
@@ -341,6 +389,7 @@ def classes_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:
 
 def people_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:
     header(sheet, 1, PEOPLE_COLUMNS, (34, 22, 10, 9, 6, 9, 36, 40, 34, 20))
+    print_setup(sheet, "1:1")
     rows = people_rows(view)
     book.rows(sheet, 2, rows)
     sheet.auto_filter.ref = f"A1:J{len(rows) + 1}"
@@ -348,6 +397,7 @@ def people_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:
 
 def org_sheet(sheet: Worksheet, result: roadmap.SchoolResult) -> None:
     header(sheet, 1, ["Шаг школы", "Состояние", "Дата"], (50, 14, 12))
+    print_setup(sheet, "1:1")
     for row, entry in enumerate(result.org_steps, start=2):
         if entry.done:
             state = "сделано"
@@ -370,6 +420,7 @@ def district_workbook(catalog: Catalog, views: Sequence[ReportView], folders: Se
     row = title_rows(sheet, "Подключение к Сферуму: сводка по школам", as_of)
     header(sheet, row, ["Школа", "В учёте", *(f"{t.title} (цель {t.target:g} %)" for t in targets), "Отстают"],
            (36, 40, *([16] * len(targets)), 10))
+    print_setup(sheet, f"{row}:{row}")
     first = row + 1
     for entry in rows:
         row += 1
@@ -388,5 +439,6 @@ def district_workbook(catalog: Catalog, views: Sequence[ReportView], folders: Se
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=row - 1))
         chart.height, chart.width = 10, 26
+        chart_style(chart)
         sheet.add_chart(chart, f"A{row + 3}")
     return book.save()

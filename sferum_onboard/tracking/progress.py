@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
+from sferum_onboard.percent import rounded
 from sferum_onboard.tracking.membership import (
     Profile, StepLayouts, class_sort_key, classes_of, profile_of, step_order,
 )
@@ -75,7 +76,7 @@ class StepProgress(NamedTuple):
         return {
             "step": self.step_id, "title": self.title, "eligible": self.eligible, "done": self.done,
             "not_applicable": self.not_applicable, "applicable": self.applicable,
-            "percent": None if self.percent is None else round(self.percent, 1), "verified": self.verified,
+            "percent": rounded(self.percent), "verified": self.verified,
         }
 
 
@@ -111,7 +112,7 @@ class GroupProgress:
     def as_dict(self) -> dict:
         return {
             "group": self.group, "people": self.people, "done": self.done, "applicable": self.applicable,
-            "percent": None if self.percent is None else round(self.percent, 1), "verified": self.verified,
+            "percent": rounded(self.percent), "verified": self.verified,
             "steps": [s.as_dict() for s in self.steps],
         }
 

@@ -7,20 +7,17 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from sferum_onboard import percent
 from sferum_onboard.tracking.progress import GroupProgress, Progress
 from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.wording import plural, role_title_plural
 
 
-def percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
-
-
-def _bar(percent: float | None, width: int = 20) -> ProgressBar | Text:
-    if percent is None:
+def _bar(share: float | None, width: int = 20) -> ProgressBar | Text:
+    if share is None:
         return Text("")
-    style = "green" if percent >= 80 else "yellow" if percent >= 40 else "red"
-    return ProgressBar(total=100, completed=percent, width=width, complete_style=style, finished_style=style)
+    style = "green" if share >= 80 else "yellow" if share >= 40 else "red"
+    return ProgressBar(total=100, completed=share, width=width, complete_style=style, finished_style=style)
 
 
 def progress_view(progress: Progress, title: str) -> Group:
@@ -50,7 +47,7 @@ def _steps_table(group: GroupProgress, title: str) -> Table:
     for step in group.steps:
         table.add_row(
             Text(f"{step.title} ").append(f"({step.step_id})", style="dim"), str(step.done),
-            str(step.applicable), percent_text(step.percent), _bar(step.percent), str(step.not_applicable or ""),
+            str(step.applicable), percent.text(step.percent), _bar(step.percent), str(step.not_applicable or ""),
             *((str(step.verified or ""),) if verified else ()),
         )
     if not group.steps:
@@ -72,7 +69,7 @@ def _groups_table(progress: Progress) -> Table:
     for group in progress.groups:
         name = group.group if progress.by == "class" else role_title_plural(group.group)
         table.add_row(name or "—", str(group.people), f"{group.done} / {group.applicable}",
-                      percent_text(group.percent), _bar(group.percent),
+                      percent.text(group.percent), _bar(group.percent),
                       *((str(group.verified or ""),) if verified else ()))
     return table
 
@@ -85,5 +82,6 @@ def progress_rows(progress: Progress) -> list[list]:
         name = VIEW["total"] if group is progress.total else group.group
         for step in group.steps:
             rows.append([name, step.step_id, step.title, step.eligible, step.done, step.not_applicable,
-                         step.applicable, "" if step.percent is None else round(step.percent, 1), step.verified])
+                         step.applicable, "" if step.percent is None else percent.rounded(step.percent),
+                         step.verified])
     return rows

@@ -35,7 +35,7 @@ from sferum_onboard.tracking.roadmap.classes import (
     step_counts,
 )
 from sferum_onboard.tracking.roadmap.people import (
-    FUNNEL_GROUPS, FunnelRow, PersonProgress, class_leaders, funnel, group_members, next_step,
+    FUNNEL_GROUPS, FunnelRow, PersonProgress, class_leaders, funnel, furthest_milestone, group_members, next_step,
     people_progress, required_step_ids,
 )
 from sferum_onboard.tracking.roadmap.situation import (
@@ -50,7 +50,8 @@ __all__ = [
     "AT_RISK", "MET", "NO_DATA", "ON_TRACK", "PACE_WEEKS", "FUNNEL_GROUPS",
     "Situation", "States", "situation_from_events", "states_from_rows", "retired_counts", "target_step_ids",
     "TargetResult", "counts", "grades_of", "series_start", "evaluate_target", "evaluate_roadmap",
-    "FunnelRow", "group_members", "funnel", "PersonProgress", "required_step_ids", "next_step", "people_progress",
+    "FunnelRow", "group_members", "funnel", "furthest_milestone", "PersonProgress", "required_step_ids", "next_step",
+    "people_progress",
     "class_leaders", "StepCount", "GroupCounts", "ClassProgress", "class_members", "step_counts", "class_progress",
     "OrgStepStatus", "org_steps", "SchoolResult", "evaluate_school",
 ]

@@ -49,18 +49,29 @@ def funnel(catalog: Catalog, situation: Situation, layouts: StepLayouts | None =
         reached = [0] * len(MILESTONES)
         present = [False] * len(MILESTONES)
         for person in members:
-            own = situation.states.get(person.id, _NONE)
-            furthest = -1
-            for index, step_id in layouts.of(person).milestones:
+            milestones = layouts.of(person).milestones
+            for index, _ in milestones:
                 present[index] = True
-                state = own.get(step_id)
-                if state is not None and state.done and index > furthest:
-                    furthest = index
-            for index in range(furthest + 1):
+            for index in range(furthest_milestone(milestones, situation.states.get(person.id, _NONE)) + 1):
                 reached[index] += 1
         stages = tuple((m, reached[i] if present[i] else None) for i, m in enumerate(MILESTONES))
         rows.append(FunnelRow(group, len(members), stages))
     return tuple(rows)
+
+
+def furthest_milestone(milestones: Iterable[tuple[int, str]], own: Mapping[str, StepState]) -> int:
+    """The index (in MILESTONES) of the furthest milestone a person's steps reached, -1 for none.
+
+    `milestones` are the (index, step id) of the person's layout. Reaching a
+    later milestone counts as passing the earlier ones: a parent marked as
+    in the class chat is in MAX, even if nobody ticked the install.
+    """
+    furthest = -1
+    for index, step_id in milestones:
+        state = own.get(step_id)
+        if index > furthest and state is not None and state.done:
+            furthest = index
+    return furthest
 
 
 class PersonProgress(NamedTuple):
