@@ -69,6 +69,7 @@ def test_parents_chat_gives_the_expected_lists(school):
         f"папа ребёнка: #{ids['petya']} Иванов Пётр Сергеевич, ученик (7А)"]
     assert by_text["Света Морозова 👍"]["reasons"] == ["фамилия и имя", "в другом порядке", "«Света» — Светлана"]
     assert by_text["Смирнова О.В."]["line"] == 12 and by_text["Смирнова О.В."]["confidence"] == 93
+    assert by_text["Анна Сергеевна"]["marks"] == ["owner"] and by_text["Смирнова О.В."]["marks"] == ["admin"]
 
 
 def test_a_table_the_school_typed_for_the_pupils_chat(school):

@@ -86,6 +86,7 @@ def row_dict(row: Row, people: Mapping[int, Person], classes: dict) -> dict:
     return {
         "line": row.member.line if row.member else None,
         "text": row.member.text if row.member else None,
+        "marks": sorted(row.member.marks) if row.member else [],  # "owner", "admin", "you": what the list says
         "person_id": row.person_id,
         "name": person.full_name if person else None,
         "role": person.role if person else None,
