@@ -76,12 +76,11 @@ def _groups_table(progress: Progress) -> Table:
 
 def progress_rows(progress: Progress) -> list[list]:
     """Flat rows for CSV: the total first (group «всего»), then each group."""
-    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "percent", "verified"]
+    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "verified", "percent"]
     rows: list[list] = [header]
     for group in (progress.total, *progress.groups):
         name = VIEW["total"] if group is progress.total else group.group
         for step in group.steps:
             rows.append([name, step.step_id, step.title, step.eligible, step.done, step.not_applicable,
-                         step.applicable, "" if step.percent is None else percent.rounded(step.percent),
-                         step.verified])
+                         step.applicable, step.verified, "" if step.percent is None else percent.rounded(step.percent)])
     return rows
