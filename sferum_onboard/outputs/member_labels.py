@@ -16,8 +16,6 @@ from sferum_onboard.wording import plural, role_title
 WORDS = {
     "outcomes": {"matched": "в классе", "missing": "нет в чате", "other_class": "из другого класса",
                  "outsider": "посторонний", "unsure": "не уверены"},
-    "outcome-titles": {"matched": "Найдены в классе", "missing": "Нет в чате", "other_class": "Из других классов",
-                       "outsider": "Посторонние", "unsure": "Не уверены — решите в листе сверки"},
     "relations": {"pupil": "ученик класса", "parent": "родитель", "leader": "классный руководитель",
                   "teacher": "учитель класса", "administrator": "администратор школы"},
     "kin": {"mother": "мама", "father": "папа", "relative": "родственник"},

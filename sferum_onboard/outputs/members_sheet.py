@@ -11,7 +11,6 @@ or LibreOffice as XLSX or ODS (python-calamine reads both), into decisions.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -24,7 +23,7 @@ from sferum_onboard.errors import DataError, Location, Problem
 from sferum_onboard.messages import MEMBERS
 from sferum_onboard.outputs.member_labels import WORDS, person_text, reasons_text
 from sferum_onboard.outputs.spreadsheet import text_cell
-from sferum_onboard.tracking.members.matching import MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE, Reconciliation
+from sferum_onboard.tracking.members.matching import MISSING, OUTSIDER, UNSURE, Reconciliation
 from sferum_onboard.tracking.members.recording import Decision
 from sferum_onboard.tracking.model import MemberCheck, Person, School
 from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file

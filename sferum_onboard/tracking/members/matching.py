@@ -121,9 +121,8 @@ def expected(person: Person, relation: str | None, audience: str) -> bool:
 class SchoolIndex:
     """A school's people by name words and phone numbers, with their classes; built once per list."""
 
-    def __init__(self, people: Iterable[Person], class_name: str, audience: str):
+    def __init__(self, people: Iterable[Person], class_name: str):
         self.people: dict[int, Person] = {p.id: p for p in people}
-        self.class_name, self.audience = class_name, audience
         self.pupil_classes = {p.id: p.class_name for p in self.people.values() if p.role == "pupil" and p.active}
         self.parts: dict[int, tuple[str, ...]] = {}
         self.by_word: dict[str, list[int]] = defaultdict(list)
@@ -296,8 +295,8 @@ def _by_family(name: DisplayName, index: SchoolIndex, own: list[Match]) -> tuple
     for child_tokens in name.children:
         # A child is named by the first name, and by the surname when one is given; by the first name
         # alone only among this class's pupils.
-        ids = _fitting_two_words([index.hits(t) for t in child_tokens if not t.initial]) if len(
-            [t for t in child_tokens if not t.initial]) > 1 else index.hits(child_tokens[0]) & index.class_pupils
+        hit_sets = [index.hits(t) for t in child_tokens if not t.initial]
+        ids = _fitting_two_words(hit_sets) if len(hit_sets) > 1 else index.hits(child_tokens[0]) & index.class_pupils
         children = [p for p in ids if p in index.pupil_classes and _names_child(child_tokens, index.parts[p])]
         if not children:
             problem = problem or Reason("child-unknown", (" ".join(t.text for t in child_tokens),))
@@ -364,7 +363,7 @@ def _candidates(member: MemberLine, index: SchoolIndex) -> tuple[list[Match], Re
 def reconcile(members: Iterable[MemberLine], people: Iterable[Person], class_name: str,
               audience: str = EVERYONE) -> Reconciliation:
     """Sort a chat's members against a school's people (active and not) for one class."""
-    index = SchoolIndex(people, class_name, audience)
+    index = SchoolIndex(people, class_name)
     rows: list[Row] = []
     taken: dict[int, int] = {}  # person id -> the line that matched them first
     for member in members:
