@@ -27,6 +27,7 @@ floor: for iterating on the query without waiting minutes for the build.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
@@ -258,22 +259,29 @@ def main() -> int:
         run("SQLite", str(sqlite_path), catalog, rosters, args.events, args.batch, args.reuse)
         base = os.environ.get("SFERUM_TEST_DATABASE_URL")
         if base and not args.no_postgres:
-            schema = f"bench_keep_{sizes}" if args.reuse else f"bench_{uuid.uuid4().hex[:10]}"
-            engine = sa.create_engine(base)
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-            try:
-                run("PostgreSQL", url.render_as_string(hide_password=False), catalog, rosters, args.events, args.batch,
-                    args.reuse)
-            finally:
-                if not args.reuse:
-                    with engine.begin() as conn:
-                        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-                engine.dispose()
+            with postgres_schema(base, f"bench_keep_{sizes}" if args.reuse else None) as url:
+                run("PostgreSQL", url, catalog, rosters, args.events, args.batch, args.reuse)
         else:
             print("\nPostgreSQL: skipped (set SFERUM_TEST_DATABASE_URL, as .ci/run does)")
     return 0
+
+
+@contextlib.contextmanager
+def postgres_schema(base: str, kept: str | None):
+    """A store URL on the server `base` in a schema of its own: the one named `kept` (left for a later
+    --reuse), or a throwaway one dropped afterwards."""
+    schema = kept or f"bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    try:
+        yield sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        if kept is None:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_validate.py", "bench_build.py", "bench_roster.py", "bench_tracking.py", "bench_report.py", "bench_pages.py"]
+ORDER = ["bench_validate.py", "bench_build.py", "bench_roster.py", "bench_tracking.py", "bench_members.py", "bench_report.py", "bench_pages.py"]
 
 
 def main() -> int:

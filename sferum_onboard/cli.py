@@ -529,12 +529,13 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
     Пример: sferum-onboard status "Иванова Мария"
     """
     from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
-    from sferum_onboard.tracking.fold import fold_events
+    from sferum_onboard.tracking.fold import fold_events, verified_keys
     from sferum_onboard.tracking.progress import person_status
     from sferum_onboard.views.people import describe_person
     from sferum_onboard.views.status import status_dict, status_table
 
     catalog = _catalog(project)
+    verified = frozenset()
     with open_store(db) as store:
         school = store.school(school_name)
         if person is None:
@@ -543,14 +544,15 @@ def status(person: str | None, fmt: str, project: Path, db: str | None, school_n
             title = VIEW["school-title"].format(school=school.name)
         else:
             subject = store.resolve_person(school, person)
-            states = fold_events(store.events(school, person_ids=[subject.id]), catalog)
+            history = store.events(school, person_ids=[subject.id])
+            states, verified = fold_events(history, catalog), verified_keys(history, catalog)
             title = describe_person(store.candidates([subject])[0])
     lines, others = person_status(catalog, subject, states)
     if fmt == "json":
-        click.echo(json.dumps(status_dict(subject, school.name, lines, others, _guide_base(catalog)),
+        click.echo(json.dumps(status_dict(subject, school.name, lines, others, _guide_base(catalog), verified),
                               ensure_ascii=False, indent=2))
         return
-    _console().print(status_table(title, lines, others, _guide_base(catalog)))
+    _console().print(status_table(title, lines, others, _guide_base(catalog), verified))
 
 
 @cli.command()
@@ -867,6 +869,175 @@ def sheet_import(file, class_name, dry_run, skip_invalid, by, project, db, schoo
             return
         record_sheet(store, compared, recorded_by, file.name)
     click.echo(VIEW["sheet-recorded"].format(changes=summary(compared.diff)))
+
+
+def _by_option(who: str):
+    """`--by ИМЯ`: who is recorded as having done it (`who_records`)."""
+    return click.option("--by", "by", metavar="ИМЯ", help=f"{who}; по умолчанию SFERUM_ONBOARD_USER или имя пользователя.")
+
+
+@cli.group(name="members")
+def members_group() -> None:
+    """Сверка участников чата класса со списками школы: кто в чате, кого нет, кто посторонний.
+
+    Пример: sferum-onboard members import участники.txt --class 7А --chat "Родители 7А" -o сверка.xlsx
+    """
+
+
+@members_group.command(name="import")
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--class", "class_name", metavar="КЛАСС", required=True, help="Класс, чей это чат, например 7А.")
+@click.option("--chat", metavar="НАЗВАНИЕ", help="Название чата, например «Родители 7А».")
+@click.option("--date", "date", metavar="ДАТА", help="Когда скопирован список (2026-12-05); по умолчанию сейчас.")
+@click.option("--audience", type=click.Choice(["pupils", "parents", "all"]), default=None,
+              help="Для кого чат: ученики, родители или все; по умолчанию — по названию чата.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table — для людей, json — для программ.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="ФАЙЛ", help="Записать лист сверки (XLSX), чтобы решить строки «не уверены» и «посторонний».")
+@click.option("--force", is_flag=True, help="Заменить существующий лист сверки.")
+@click.option("--dry-run", "dry_run", is_flag=True, help="Показать сверку, ничего не записывая.")
+@click.option("--skip-invalid", "skip_invalid", is_flag=True, help="Сверить остальных, пропустив непонятные строки.")
+@_by_option("Кто сверяет")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def members_import(file, class_name, chat, date, audience, fmt, output, force, dry_run, skip_invalid, by, project, db,
+                   school_name) -> None:
+    """Сверить список участников чата класса с учениками, родителями и учителями.
+
+    ФАЙЛ — текст, скопированный из списка участников чата в веб-версии MAX
+    или в приложении для компьютера (по участнику в строке; «в сети»,
+    «администратор», значки и номера убираются сами), или таблица CSV, XLSX,
+    ODS со столбцом «ФИО» или «Имя». Найденным в чате класса вступление в
+    класс записывается как проверенное по списку. Сам список в базе не
+    хранится: только кто найден, сколько и имена посторонних до разбора.
+
+    Пример: sferum-onboard members import участники.txt --class 7А --chat "Родители 7А" -o сверка.xlsx
+    """
+    from sferum_onboard.dates import date_text, now, parse_at
+    from sferum_onboard.errors import DataError
+    from sferum_onboard.messages import MEMBERS
+    from sferum_onboard.outputs.members_sheet import build_sheet
+    from sferum_onboard.outputs.private_files import save_workbook
+    from sferum_onboard.outputs.report import check_output_dir
+    from sferum_onboard.tracking.members.listing import read_member_list
+    from sferum_onboard.tracking.members.matching import audience_of_chat
+    from sferum_onboard.tracking.members.recording import record_list
+    from sferum_onboard.views.members import import_lines, result_dict, result_table
+    from sferum_onboard.views.messages import MEMBERS_VIEW as VIEW
+
+    if output is not None and dry_run:
+        raise click.UsageError(VIEW["dry-run-sheet"])
+    if output is not None:
+        check_output_dir(output.resolve().parent, project)
+        if output.exists() and not force:
+            raise click.UsageError(VIEW["out-exists"].format(file=output))
+    catalog = _catalog(project)
+    listed_at = parse_at(date) or now()
+    listing = read_member_list(file)
+    if listing.problems:
+        click.echo(VIEW["problems-title"], err=True)
+        for problem in listing.problems:
+            click.echo(f"  {problem}", err=True)
+        if not skip_invalid:
+            click.echo(VIEW["refused"].format(problems=plural(len(listing.problems), "error")), err=True)
+            sys.exit(1)
+        click.echo(VIEW["skipped"].format(n=len(listing.problems)), err=True)
+    if not listing.members:
+        raise DataError(MEMBERS["no-members"].format(file=file))
+    with open_store(db) as store:
+        school = store.school(school_name)
+        the_class = store.get_class(school, class_name)
+        audience = audience or audience_of_chat(chat)
+        record = record_list(store, catalog, school, the_class.name, chat, audience, listing.members, listed_at,
+                             who_records(by), dry_run=dry_run)
+    if output is not None:
+        save_workbook(build_sheet(school, record.check, record.result, record.people), output)
+    if fmt == "json":
+        click.echo(json.dumps(result_dict(record, school.name, chat, listed_at, listing.problems),
+                              ensure_ascii=False, indent=2))
+        return
+    title = VIEW["title"].format(chat=f" «{chat}»" if chat else "", class_name=the_class.name,
+                                 audience=VIEW["audiences"][audience], date=date_text(listed_at.date()),
+                                 members=plural(len(listing.members), "person"))
+    _console().print(result_table(record, title))
+    for line in import_lines(record, catalog, str(output) if output else None, dry_run):
+        click.echo(line)
+
+
+@members_group.command(name="confirm")
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--dry-run", "dry_run", is_flag=True, help="Показать, что запишется, ничего не записывая.")
+@_by_option("Кто решал")
+@project_option
+@db_option
+@school_option
+@reports_errors
+def members_confirm(file, dry_run, by, project, db, school_name) -> None:
+    """Загрузить решения из листа сверки (XLSX или ODS): записываются только решённые строки.
+
+    Пример: sferum-onboard members confirm сверка.xlsx
+    """
+    from sferum_onboard.errors import DataError
+    from sferum_onboard.messages import MEMBERS
+    from sferum_onboard.outputs.members_sheet import read_sheet
+    from sferum_onboard.tracking.members.recording import confirm
+    from sferum_onboard.views.members import confirm_lines
+
+    catalog = _catalog(project)
+    sheet = read_sheet(file)
+    if sheet.problems:
+        raise DataError(MEMBERS["confirm-refused"].format(n=plural(len(sheet.problems), "error")),
+                        list(sheet.problems))
+    with open_store(db) as store:
+        school = store.school(school_name if school_name is not None else
+                              (sheet.school if len(store.schools()) > 1 else None))
+        if sheet.school_id != school.id or sheet.school != school.name:
+            raise DataError(MEMBERS["sheet-other-school"].format(file=file, sheet_school=sheet.school,
+                                                                 school=school.name))
+        record = confirm(store, catalog, school, sheet.check_id, sheet.decisions, who_records(by), dry_run=dry_run)
+        _, rows_now = store.member_check(sheet.check_id)
+    if dry_run:
+        rows_now = [next((c for c in record.changed if c.id == row.id), row) for row in rows_now]
+    for line in confirm_lines(record, rows_now, catalog, dry_run):
+        click.echo(line)
+
+
+@members_group.command(name="resolve")
+@click.argument("numbers", nargs=-1, type=int, metavar="[№]...")
+@click.option("--all", "everything", is_flag=True, help="Все неразобранные (с --class — этого класса).")
+@click.option("--class", "class_name", metavar="КЛАСС", help="Только этот класс.")
+@_by_option("Кто разобрал")
+@db_option
+@school_option
+@reports_errors
+def members_resolve(numbers, everything, class_name, by, db, school_name) -> None:
+    """Посторонние в чатах: без номеров — список; с номерами (или --all) — отметить разобранными.
+
+    Разобранный посторонний — тот, кого удалили из чата или признали своим;
+    его имя удаляется из базы.
+
+    Пример: sferum-onboard members resolve 3 4
+    """
+    from sferum_onboard.views.members import outsiders_table
+    from sferum_onboard.views.messages import MEMBERS_VIEW as VIEW
+
+    with open_store(db) as store:
+        school = store.school(school_name)
+        if class_name is not None:
+            class_name = store.get_class(school, class_name).name
+        if not numbers and not everything:
+            found = store.open_outsiders(school, class_name)
+            if not found:
+                click.echo(VIEW["outsiders-none"])
+                return
+            _console().print(outsiders_table(found))
+            return
+        n = store.resolve_outsiders(school, None if everything and not numbers else numbers, who_records(by),
+                                    class_name)
+    click.echo(VIEW["resolved"].format(n=n))
 
 
 @cli.command()

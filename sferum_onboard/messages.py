@@ -282,6 +282,12 @@ REPORTS = {
     "channel-to-family": "{channel} — для родителей",
     "reader-family": "родители ученика",
     "remind-none": "Напоминать некому: все сделали обязательные шаги.",
+    # a class in the report: its chats' member lists (members import)
+    "class-cell-verified": ", проверено по чату {n}",
+    "class-verified": "Вступление проверено по спискам чатов: {n}.",
+    "class-outsiders": "Посторонних в чатах класса: {n} — не разобраны (sferum-onboard members resolve).",
+    "class-no-outsiders": "Посторонних в чатах не найдено.",
+    "class-not-checked": "Списки участников чатов класса не сверялись (sferum-onboard members import).",
 }
 
 
@@ -415,4 +421,37 @@ SHEET = {
     "state-empty": "не сделано",
     "note-date": "по листу класса: {date}",
     "summary": "{changes}, без изменений {unchanged}",
+}
+
+# --- a chat's member list (members import / confirm / resolve) --------------
+MEMBERS = {
+    # reading a member list; {file} is its name, {text} the line as copied
+    "not-a-list": "{file}: это не список участников — ожидается скопированный текст, CSV, XLSX или ODS",
+    "no-members": "{file}: в файле нет ни одного участника: скопируйте список участников чата "
+                  "(каждый участник — с новой строки) или сохраните таблицу со столбцом «ФИО» или «Имя»",
+    "line-url": "«{text}» — ссылка, а не имя участника",
+    "line-too-long": "«{text}» — слишком длинно для имени: похоже, скопированы сообщения, а не список участников",
+    "line-markup": "«{text}» — это разметка или формула, а не имя участника",
+    "line-no-name": "в строке нет имени участника (столбец «ФИО» или «Имя» пуст)",
+    # the store
+    "check-unknown": "сверки № {id} нет в базе: лист записан для другой базы или сверка удалена",
+    "class-unknown": "класса {class_name} нет в базе",
+    "outsider-unknown": "постороннего № {id} нет среди неразобранных (список: sferum-onboard members resolve)",
+    # a returned confirm sheet; {file} is its name
+    "sheet-not-ours": "{file}: это не лист сверки, записанный командой sferum-onboard members import -o "
+                      "(нет служебных данных)",
+    "sheet-newer": "{file}: лист сверки записан более новой версией sferum-onboard; обновите программу",
+    "sheet-broken": "{file}: служебные данные листа сверки испорчены; запишите лист заново (members import -o)",
+    "sheet-unreadable": "{file}: книга повреждена или обрезана, прочитать её нельзя; запишите лист заново "
+                        "(members import -o)",
+    "sheet-other-school": "{file}: лист сверки записан для школы «{sheet_school}», а загружается в «{school}»",
+    "decision-unknown": "«{value}» — непонятное решение; напишите код человека (например 12) или «нет», "
+                        "если это не человек школы, или оставьте пустым",
+    "confirm-other-school": "лист сверки записан для другой школы",
+    "confirm-refused": "в листе сверки {n} — ничего не записано; исправьте и загрузите лист снова",
+    "confirm-line-unknown": "строки {line} нет в этой сверке: строки в лист добавлять нельзя",
+    "confirm-already-recorded": "строка {line} уже записана по списку; исправить её можно отметкой: "
+                                "sferum-onboard unmark",
+    "confirm-code-unknown": "человека с кодом {code} нет в базе этой школы",
+    "confirm-person-twice": "#{code} {name} уже найден(а) в строке {line}: один человек — одна строка списка",
 }

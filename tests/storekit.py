@@ -63,6 +63,22 @@ def fresh_postgres_schema() -> tuple[str, callable]:
     return url.render_as_string(hide_password=False), drop
 
 
+def migrate_to(url: str, revision: str) -> None:
+    """Bring a new store (a file or a server schema) only up to an older schema revision, as an older
+    sferum-onboard left it."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = sa.create_engine(url if "://" in url else f"sqlite:///{url}")
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(Path(__import__(
+            "sferum_onboard.tracking.store", fromlist=["x"]).__file__).with_name("migrations")))
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request, tmp_path):
     """A target for Store.open: a new SQLite file, or a new PostgreSQL schema."""

@@ -4,7 +4,7 @@ catalog → site → tracking → outputs → the command line (cli.py, clickru.
 views/), over a base of errors, messages, wording and dates: a module
 imports its own layer or lower ones only. Nothing under tracking/ imports
 rich or Click or holds Russian text beyond the vocabulary it reads
-rosters with and the demo school's fictional names: the sentences people
+rosters and chats' member lists with and the demo school's fictional names: the sentences people
 read live in messages.py, wording.py and the views.
 """
 
@@ -26,7 +26,7 @@ CLI_LAYER = {"sferum_onboard.cli", "sferum_onboard.clickru", "sferum_onboard.__m
 NOT_MODULES = re.compile(r"\.migrations\.")
 # Input vocabulary (roster headers, class names, look-alike letters) and the demo's fictional people.
 RUSSIAN_DATA = ("sferum_onboard.tracking.roster.", "sferum_onboard.tracking.classes", "sferum_onboard.tracking.names",
-                "sferum_onboard.tracking.demo")
+                "sferum_onboard.tracking.demo", "sferum_onboard.tracking.members.vocabulary")
 LONGEST = 450  # lines; cli.py, the command line itself, may be longer
 
 

@@ -252,4 +252,4 @@ def test_status_keeps_the_history_of_a_retired_step(school_db):
     assert output.splitlines()[-1] == "Шаг убран из каталога: old-survey — ✓ выполнен, 10.09.2026"
     data = json.loads(run("status", *PROJECT, "--db", school_db, "#1", "--format", "json").output)
     assert data["other_steps"] == [{"id": "old-survey", "retired": True, "state": "done", "at": "2026-09-10 00:00:00",
-                                    "by": None, "source": "meeting", "note": None}]
+                                    "by": None, "source": "meeting", "note": None, "verified": False}]

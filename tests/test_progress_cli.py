@@ -60,7 +60,7 @@ def test_json_for_scripts(school_db):
     steps = {s["step"]: s for s in data["total"]["steps"]}
     assert steps["install-max"] == {
         "step": "install-max", "title": "Установите MAX", "eligible": 7, "done": 4, "not_applicable": 1,
-        "applicable": 6, "percent": 66.6}
+        "applicable": 6, "percent": 66.6, "verified": 0}
     assert [g["group"] for g in data["groups"]] == ["2Б", "7А"]
 
 
@@ -92,9 +92,9 @@ def test_as_of_a_date_before_anything_happened(school_db):
 
 def test_csv_rows(school_db):
     lines = run("--db", school_db, "--format", "csv").splitlines()
-    assert lines[0] == "group;step;title;eligible;done;not_applicable;applicable;percent"
-    assert "всего;install-max;Установите MAX;7;4;1;6;66.6" in lines
-    assert "2Б;primary-join-class;Вступите в чат класса вместе с родителем;1;0;0;1;0.0" in lines
+    assert lines[0] == "group;step;title;eligible;done;not_applicable;applicable;verified;percent"
+    assert "всего;install-max;Установите MAX;7;4;1;6;0;66.6" in lines
+    assert "2Б;primary-join-class;Вступите в чат класса вместе с родителем;1;0;0;1;0;0.0" in lines
 
 
 def test_unknown_class_is_refused(school_db):

@@ -14,7 +14,9 @@ from sferum_onboard.errors import AmbiguousError, DataError, NotFoundError, Stor
 from sferum_onboard.tracking import paths
 from sferum_onboard.tracking.store import SCHEMA_REVISION, NewEvent, Store, metadata
 from sferum_onboard.views.people import describe_person, detail_lines
-from tests.storekit import add_person, catalog, ensure_class, link_household, set_class_leader, store, store_url  # noqa: F401 (fixtures)
+from tests.storekit import (  # noqa: F401 (fixtures)
+    add_person, catalog, ensure_class, link_household, migrate_to, set_class_leader, store, store_url,
+)
 
 
 def test_default_store_is_a_private_file_in_the_data_folder(private_home):
@@ -260,16 +262,9 @@ def test_backup_onto_the_store_itself_is_refused(tmp_path):
 
 
 def test_an_older_store_is_migrated_on_open_and_keeps_its_data(store_url):
-    from alembic import command
-    from alembic.config import Config
-
+    migrate_to(store_url, "0001")
     engine = sa.create_engine(store_url if "://" in store_url else f"sqlite:///{store_url}")
     with engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", str(paths.Path(__import__(
-            "sferum_onboard.tracking.store", fromlist=["x"]).__file__).with_name("migrations")))
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
         conn.execute(sa.text("INSERT INTO schools (id, name, created_at) VALUES (1, 'Старая школа', '2026-01-01')"))
     engine.dispose()
     with Store.open(store_url) as opened:

@@ -82,12 +82,15 @@ def load_situations(store, catalog: Catalog, schools: Sequence[School],
     first = {(p, s): at for p, s, at in store.first_done(scope, roadmap.target_step_ids(catalog), catalog, as_of=since)}
     states, retired = roadmap.states_from_rows(catalog, store.state_rows(scope, catalog, as_of=since), first)
     org = fold_school_events(store.events(scope, school_level=True, as_of=since), catalog, since)
+    verified = store.verified_keys(scope, catalog, as_of=since)
+    outsiders = store.outsider_counts(scope, as_of=since)
     situations = []
     for school in schools:
         people = store.people(school)
         org_states = {step_id: state for (school_id, step_id), state in org.items() if school_id == school.id}
-        situations.append(roadmap.Situation(school, as_of, people, store.classes(school), states, org_states,
-                                            roadmap.retired_counts(retired, people)))
+        situations.append(roadmap.Situation(
+            school, as_of, people, store.classes(school), states, org_states, roadmap.retired_counts(retired, people),
+            verified, {name: n for (school_id, name), n in outsiders.items() if school_id == school.id}))
     return situations
 
 

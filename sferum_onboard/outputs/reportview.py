@@ -15,6 +15,7 @@ from typing import NamedTuple, Sequence
 from markupsafe import Markup, escape
 
 from sferum_onboard.catalog.model import Catalog, Step
+from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
 from sferum_onboard.outputs.labels import class_label, group_count, guide_url, helper_text, role_label
 from sferum_onboard.tracking import roadmap
@@ -116,7 +117,10 @@ def behind_rows_html(rows: Sequence[PersonRow]) -> Markup:
 def _cell(counted: roadmap.StepCount | None) -> tuple[Markup, str] | None:
     if counted is None:
         return None
-    return _bar(None if counted.share is None else round(counted.share)), f"{counted.done} из {counted.applicable}"
+    text = f"{counted.done} из {counted.applicable}"
+    if counted.verified:  # how many of those ticks a chat's member list showed, not only people reported
+        text += REPORTS["class-cell-verified"].format(n=counted.verified)
+    return _bar(None if counted.share is None else round(counted.share)), text
 
 
 @functools.lru_cache(maxsize=None)

@@ -354,16 +354,18 @@ def funnel_sheet(sheet: Worksheet, view: ReportView) -> None:
         sheet.add_chart(chart, f"A{len(rows) + 4}")
 
 
-CLASS_COLUMNS = ("Класс", "Классный руководитель", "Кто", "Шаг", "Сделали", "Из", "Доля")
+CLASS_COLUMNS = ("Класс", "Классный руководитель", "Кто", "Шаг", "Сделали", "Из", "Доля", "Проверено по чату",
+                 "Посторонних в чатах класса")
 PEOPLE_COLUMNS = ("ФИО", "Роль", "Класс", "Сделано", "Из", "Отстаёт", "Следующий шаг", "Инструкция", "Кто поможет",
                   "Контакт")
 
 
 def class_rows(view: ReportView) -> list[tuple]:
-    """A row per class, group (pupils, parents) and step: done, of how many, the share."""
+    """A row per class, group (pupils, parents) and step: done, of how many, the share, how many of them
+    a chat's member list verified; and the class's outsiders not handled yet."""
     return [
         (entry.name, entry.leader.full_name if entry.leader else "", role_title_plural(group.role), count.step.title,
-         count.done, count.applicable, fraction(count.share))
+         count.done, count.applicable, fraction(count.share), count.verified, entry.outsiders)
         for entry in view.result.classes for group in entry.groups for count in group.steps
     ]
 
@@ -378,11 +380,11 @@ def people_rows(view: ReportView) -> list[tuple]:
 
 
 def classes_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:
-    header(sheet, 1, CLASS_COLUMNS, (8, 30, 10, 40, 9, 7, 9))
+    header(sheet, 1, CLASS_COLUMNS, (8, 30, 10, 40, 9, 7, 9, 11, 13))
     print_setup(sheet, "1:1")
     rows = class_rows(view)
     book.rows(sheet, 2, rows, (None, None, None, None, None, None, PERCENT))
-    sheet.auto_filter.ref = f"A1:G{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:I{len(rows) + 1}"
 
 
 def people_sheet(book: Book, sheet: Worksheet, view: ReportView) -> None:

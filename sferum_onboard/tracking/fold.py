@@ -15,6 +15,14 @@ and tests check that it does, over random histories):
   means the end of that day), so the state on a past date is computed by the
   same rule as the state now.
 
+Verified: a step done is *verified* when a chat's member list showed it
+(an event from the source `members`) and nothing has undone it since:
+`verified_keys` walks each (person, step) in the same order, and a "done"
+from a member list counts until an "undone" or "not applicable" ends the run
+of "done" events that decides the state. So a later self-report keeps the
+verification, and a later manual unmark (ordered by time, like every event)
+ends it.
+
 Production folds here whatever is small: one person's history (`status`,
 `mark`), the events a sheet touches, a school's own steps. Whole schools
 are reduced by the store's SQL (`Store.current_states`, its state cache),
@@ -27,7 +35,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterable
 
-from sferum_onboard.tracking.model import Event, StepState
+from sferum_onboard.tracking.model import DONE, MEMBERS, Event, StepState
 
 StateKey = tuple[int | None, str]
 
@@ -81,6 +89,35 @@ def fold_events(
         if known is None or order > known[0]:
             latest[key] = (order, event, step_id, retired)
     return {key: _state(event, step_id, retired) for key, (_, event, step_id, retired) in latest.items()}
+
+
+def verified_keys(
+    events: Iterable[Event], catalog=None, as_of: dt.date | dt.datetime | None = None
+) -> frozenset[StateKey]:
+    """The (person_id, current step id) pairs done and verified by a member list (see above).
+
+    Pass every event of those pairs (the store reads them: `Store.verified_keys`).
+    """
+    limit = as_of_limit(as_of)
+    resolved: dict[str, tuple[str, bool]] = {}
+    by_key: dict[StateKey, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.person_id is None or (limit is not None and event.at > limit):
+            continue
+        if event.step_id not in resolved:
+            resolved[event.step_id] = _resolve(event.step_id, catalog)
+        by_key[(event.person_id, resolved[event.step_id][0])].append(event)
+    found = set()
+    for key, history in by_key.items():
+        verified = False
+        for event in sorted(history, key=event_order):
+            if event.action != DONE:
+                verified = False
+            elif event.source == MEMBERS:
+                verified = True
+        if verified:
+            found.add(key)
+    return frozenset(found)
 
 
 def fold_school_events(

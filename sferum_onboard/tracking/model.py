@@ -8,10 +8,12 @@ from typing import NamedTuple
 
 from sferum_onboard.tracking.classes import grade_of
 
-# Event actions and sources, as stored.
+# Event actions and sources, as stored. MEMBERS: seen in a chat's member list (`members import`),
+# the one source that verifies a step rather than reports it.
 DONE, UNDONE, NOT_APPLICABLE = "done", "undone", "not_applicable"
 ACTIONS = (DONE, UNDONE, NOT_APPLICABLE)
-SOURCES = ("meeting", "sheet", "import", "self")
+MEMBERS = "members"
+SOURCES = ("meeting", "sheet", "import", "self", MEMBERS)
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,33 @@ class StepState(NamedTuple):
 def is_open(state: StepState | None) -> bool:
     """A step still to do: no state yet, or undone (done and "not applicable" close it)."""
     return state is None or state.action == UNDONE
+
+
+@dataclass(frozen=True)
+class MemberCheck:
+    """One member list of a class's chat, as recorded: when it was taken, by whom, for whom the chat is."""
+
+    id: int
+    school_id: int
+    class_name: str
+    chat: str | None
+    audience: str  # "pupils" | "parents" | "all"
+    listed_at: dt.datetime  # the list's date: the events it verified are dated so
+    recorded_at: dt.datetime
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedMember:
+    """A stored line of a member check: no name but an outsider's, and that only until it is handled."""
+
+    id: int
+    check_id: int
+    line: int | None  # the member's line in the list; None for a person of the class missing from the chat
+    outcome: str  # matching.OUTCOMES
+    person_id: int | None = None
+    confidence: int | None = None
+    confirmed: bool = False  # decided by the administrator on the returned sheet
+    outsider_name: str | None = None  # the outsider's line as copied, until handled
+    handled_at: dt.datetime | None = None
+    handled_by: str | None = None

@@ -30,7 +30,7 @@ StateKey = tuple[int | None, str]
 
 __all__ = [
     "groups_of", "StepProgress", "GroupProgress", "Progress", "Bucket",
-    "count_states", "build_progress", "progress_from_buckets", "aggregate_progress",
+    "count_states", "build_progress", "progress_from_buckets", "aggregate_progress", "count_verified", "with_verified",
     "StatusLine", "person_status", "next_steps",
 ]
 
@@ -61,6 +61,7 @@ class StepProgress(NamedTuple):
     eligible: int  # people whose checklist holds the step
     done: int
     not_applicable: int = 0
+    verified: int = 0  # of those done, seen in a chat's member list (`fold.verified_keys`)
 
     @property
     def applicable(self) -> int:
@@ -75,7 +76,7 @@ class StepProgress(NamedTuple):
         return {
             "step": self.step_id, "title": self.title, "eligible": self.eligible, "done": self.done,
             "not_applicable": self.not_applicable, "applicable": self.applicable,
-            "percent": rounded(self.percent),
+            "percent": rounded(self.percent), "verified": self.verified,
         }
 
 
@@ -96,6 +97,11 @@ class GroupProgress:
         return sum(s.applicable for s in self.steps)
 
     @property
+    def verified(self) -> int:
+        """People whose joining a chat's member list showed (one "joined" step each in a checklist)."""
+        return sum(s.verified for s in self.steps)
+
+    @property
     def percent(self) -> float | None:
         """Share of all (person, step) pairs done in the group."""
         return 100.0 * self.done / self.applicable if self.applicable else None
@@ -106,7 +112,7 @@ class GroupProgress:
     def as_dict(self) -> dict:
         return {
             "group": self.group, "people": self.people, "done": self.done, "applicable": self.applicable,
-            "percent": rounded(self.percent),
+            "percent": rounded(self.percent), "verified": self.verified,
             "steps": [s.as_dict() for s in self.steps],
         }
 
@@ -259,7 +265,7 @@ def progress_from_buckets(
         done, exempt = bucket.done, bucket.exempt
         make = StepProgress._make  # a C-level tuple build: there may be a hundred thousand of these
         return GroupProgress(group, sum(people.values()), tuple(
-            make((step_id, title, n, done.get(step_id, 0), exempt.get(step_id, 0)))
+            make((step_id, title, n, done.get(step_id, 0), exempt.get(step_id, 0), 0))
             for (step_id, title), n in zip(named, eligible)))
 
     key = class_sort_key if by == "class" else _role_sort_key
@@ -281,21 +287,64 @@ def aggregate_progress(
     by: str | None = None,
     step_ids: Iterable[str] | None = None,
     pupils_classes: Mapping[int, str | None] | None = None,
+    verified: frozenset[StateKey] = frozenset(),
 ) -> Progress:
     """Progress of these people from their folded states (the pure reference path).
 
     Pass the people to count (already filtered by class or role). Parents'
     classes come from `pupils_classes` (pupil id -> class), by default from
-    the pupils among `people`.
+    the pupils among `people`; `verified` are the (person, step) pairs a
+    member list verified (`fold.verified_keys`).
     """
     people = list(people)
     if pupils_classes is None:
         pupils_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
     people_counts, state_counts = count_states(people, states, by, pupils_classes)
     if by is None:
-        return build_progress(catalog, people_counts, state_counts, None, step_ids=step_ids)
-    total_people, total_states = count_states(people, states, None)
-    return build_progress(catalog, people_counts, state_counts, by, total_people, total_states, step_ids)
+        progress = build_progress(catalog, people_counts, state_counts, None, step_ids=step_ids)
+    else:
+        total_people, total_states = count_states(people, states, None)
+        progress = build_progress(catalog, people_counts, state_counts, by, total_people, total_states, step_ids)
+    return with_verified(progress, count_verified(catalog, people, verified, by, pupils_classes))
+
+
+def count_verified(
+    catalog, people: Iterable[Person], verified: frozenset[StateKey], by: str | None,
+    pupils_classes: Mapping[int, str | None],
+) -> dict[str | None, dict[str, int]]:
+    """Verified steps per group (None: the whole school, each person once) and step, counted like "done":
+    for the people of each group whose checklist holds the step."""
+    if not verified:
+        return {}
+    steps_of: dict[int, set[str]] = defaultdict(set)
+    for person_id, step_id in verified:
+        steps_of[person_id].add(step_id)
+    layouts = StepLayouts(catalog)
+    counted: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for person in people:
+        steps = steps_of.get(person.id)
+        if not steps:
+            continue
+        held = steps & layouts.of(person).id_set
+        for group in {None, *(groups_of(person, by, pupils_classes) if by else ())}:
+            for step_id in held:
+                counted[group][step_id] += 1
+    return counted
+
+
+def with_verified(progress: Progress, counts: Mapping[str | None, Mapping[str, int]]) -> Progress:
+    """The progress with each group's verified counts filled in (`count_verified`)."""
+    if not counts:
+        return progress
+
+    def filled(group: GroupProgress) -> GroupProgress:
+        found = counts.get(group.group)
+        if not found:
+            return group
+        return GroupProgress(group.group, group.people, tuple(
+            s._replace(verified=found.get(s.step_id, 0)) for s in group.steps))
+
+    return Progress(progress.by, filled(progress.total), tuple(filled(g) for g in progress.groups), progress.retired)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ The library's messages (errors and problems it raises) stay in
 """
 
 TRACKING_VIEW = {
-    "sources": {"meeting": "собрание", "sheet": "таблица", "import": "импорт", "self": "сам(а)"},
+    "sources": {"meeting": "собрание", "sheet": "таблица", "import": "импорт", "self": "сам(а)",
+                "members": "список чата"},
     "states": {"done": "выполнен", "undone": "отметка снята", "not_applicable": "не требуется"},
     "state-done": "✓ выполнен",
+    "state-verified": "✓ выполнен, проверено по списку чата",
     "state-todo": "—",
     "state-undone": "отметка снята",
     "state-na": "не требуется",
@@ -20,6 +22,8 @@ TRACKING_VIEW = {
     "col-done": "Сделали",
     "col-of": "Из",
     "col-na": "Не треб.",
+    "col-verified": "Проверено по чату",
+    "col-verified-people": "Проверено по чату",
     "col-class": "Класс",
     "col-role": "Роль",
     "col-people": "Людей",
@@ -121,4 +125,37 @@ ROSTER_VIEW = {
     "demo-already": "Демо-школа «{school}» уже есть в {target}; ничего не изменено:",
     "demo-summary": "  {classes}, {staff} (из них {leaders} и {specialists}), {pupils}, {parents}; {events} за первую четверть 2026/2027 учебного года.",
     "demo-next": "Дальше: sferum-onboard progress{db} — сколько сделано по шагам и классам.",
+}
+
+# --- members import / confirm / resolve (cli.py) ---------------------------
+MEMBERS_VIEW = {
+    "title": "Сверка чата{chat} со списком класса {class_name} ({audience}) на {date}: {members} в списке",
+    "audiences": {"pupils": "ученики и классный руководитель", "parents": "родители и классный руководитель",
+                  "all": "ученики, родители и классный руководитель"},
+    "columns": ("Строка", "Из списка чата", "Итог", "Кто это", "%", "Почему"),
+    "counts": "В классе: {matched}, из других классов: {other_class}, не уверены: {unsure}, "
+              "посторонних: {outsiders}, нет в чате: {missing}.",
+    "verified": "Вступление в чат записано как проверенное по списку: {n} (уже было проверено: {already}).",
+    "verified-dry": "Будет записано как проверенное по списку: {n} (уже проверено: {already}).",
+    "later-wins": "  {who} — «{step}»: позже ({when}) записано «{state}», эта отметка остаётся в силе.",
+    "states": {"undone": "отметка снята", "not_applicable": "не требуется", "done": "выполнен"},
+    "dry-run": "Пробный запуск (--dry-run): в базе ничего не изменено.",
+    "sheet-written": "Лист сверки записан: {file}. Решите в нём жёлтые строки и загрузите: "
+                     "sferum-onboard members confirm {file}",
+    "sheet-hint": "Чтобы решить строки «не уверены» и «посторонний», запишите лист сверки: добавьте -o сверка.xlsx.",
+    "outsiders-hint": "Посторонних удалите из чата, затем отметьте разобранными: sferum-onboard members resolve.",
+    "out-exists": "файл {file} уже есть; чтобы заменить его, добавьте --force",
+    "dry-run-sheet": "с --dry-run лист сверки не записывается: в нём решения для записанной сверки",
+    "problems-title": "Строки, которые не прочитать:",
+    "refused": "Ничего не записано: {problems}. Исправьте список или добавьте --skip-invalid, чтобы сверить остальных.",
+    "skipped": "Пропущено строк, которые не прочитать: {n} (--skip-invalid).",
+    "confirm-title": "Лист сверки класса {class_name}{chat} (список от {date}):",
+    "confirm-nothing": "  Новых решений в листе нет: записывать нечего.",
+    "confirm-row": "  Строка {line} — {outcome}{who}",
+    "outsiders-title": "Посторонние в чатах, ещё не разобранные: {n}",
+    "outsiders-columns": ("№", "Класс", "Чат", "Список от", "Строка", "Как в чате"),
+    "resolve-hint": "Удалите их из чатов, затем: sferum-onboard members resolve № [№…] (или --all). "
+                    "Имена разобранных удаляются из базы.",
+    "outsiders-none": "Неразобранных посторонних нет.",
+    "resolved": "Отмечено разобранными: {n}. Их имена удалены из базы; в отчёте они больше не считаются.",
 }

@@ -33,6 +33,8 @@ def progress_view(progress: Progress, title: str) -> Group:
 
 
 def _steps_table(group: GroupProgress, title: str) -> Table:
+    """Steps with bars; a column of those a chat's member list verified, once a list has verified any."""
+    verified = group.verified > 0
     table = Table(title=title, title_justify="left")
     table.add_column(VIEW["col-step"])
     table.add_column(VIEW["col-done"], justify="right")
@@ -40,10 +42,13 @@ def _steps_table(group: GroupProgress, title: str) -> Table:
     table.add_column("%", justify="right")
     table.add_column("")
     table.add_column(VIEW["col-na"], justify="right")
+    if verified:
+        table.add_column(VIEW["col-verified"], justify="right")
     for step in group.steps:
         table.add_row(
             Text(f"{step.title} ").append(f"({step.step_id})", style="dim"), str(step.done),
             str(step.applicable), percent.text(step.percent), _bar(step.percent), str(step.not_applicable or ""),
+            *((str(step.verified or ""),) if verified else ()),
         )
     if not group.steps:
         table.add_row(VIEW["nobody"], "", "", "", "", "")
@@ -58,20 +63,24 @@ def _groups_table(progress: Progress) -> Table:
     table.add_column(VIEW["col-steps-done"], justify="right")
     table.add_column("%", justify="right")
     table.add_column("")
+    verified = progress.total.verified > 0
+    if verified:
+        table.add_column(VIEW["col-verified-people"], justify="right")
     for group in progress.groups:
         name = group.group if progress.by == "class" else role_title_plural(group.group)
         table.add_row(name or "—", str(group.people), f"{group.done} / {group.applicable}",
-                      percent.text(group.percent), _bar(group.percent))
+                      percent.text(group.percent), _bar(group.percent),
+                      *((str(group.verified or ""),) if verified else ()))
     return table
 
 
 def progress_rows(progress: Progress) -> list[list]:
     """Flat rows for CSV: the total first (group «всего»), then each group."""
-    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "percent"]
+    header = ["group", "step", "title", "eligible", "done", "not_applicable", "applicable", "verified", "percent"]
     rows: list[list] = [header]
     for group in (progress.total, *progress.groups):
         name = VIEW["total"] if group is progress.total else group.group
         for step in group.steps:
             rows.append([name, step.step_id, step.title, step.eligible, step.done, step.not_applicable,
-                         step.applicable, "" if step.percent is None else percent.rounded(step.percent)])
+                         step.applicable, step.verified, "" if step.percent is None else percent.rounded(step.percent)])
     return rows

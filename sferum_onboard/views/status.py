@@ -13,16 +13,21 @@ from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.wording import plural
 
 
-def state_text(state: StepState | None, is_next: bool = False) -> str:
+def state_text(state: StepState | None, is_next: bool = False, verified: bool = False) -> str:
     if state is None or state.action == UNDONE:
         text = VIEW["state-undone"] if state is not None else VIEW["state-todo"]
         return f"{text} {VIEW['state-next']}" if is_next else text
+    if verified:
+        return VIEW["state-verified"]
     return VIEW["state-done"] if state.action == DONE else VIEW["state-na"]
 
 
 def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepState, ...],
-                 guide_base: str | None) -> Group:
-    """The checklist of one person (or the school) as a table, with a summary and the next step."""
+                 guide_base: str | None, verified: frozenset[tuple[int, str]] = frozenset()) -> Group:
+    """The checklist of one person (or the school) as a table, with a summary and the next step.
+
+    A step in `verified` (`fold.verified_keys`) was seen in a chat's member list: it says so, where
+    the others are ticks people reported."""
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("№", justify="right")
     table.add_column(VIEW["col-step"])
@@ -35,7 +40,7 @@ def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepSt
         style = "green" if line.done else "bold" if line.next else None
         table.add_row(
             str(n), Text(f"{line.step.title} ", style=style).append(f"({line.step.id})", style="dim"),
-            state_text(state, line.next), moment_text(state.at) if state else "",
+            state_text(state, line.next, _verified(state, verified)), moment_text(state.at) if state else "",
             (state.recorded_by or "") if state else "", VIEW["sources"].get(state.source, state.source) if state else "",
         )
     parts: list = [table]
@@ -50,6 +55,10 @@ def status_table(title: str, lines: tuple[StatusLine, ...], others: tuple[StepSt
     return Group(*parts)
 
 
+def _verified(state: StepState | None, verified: frozenset[tuple[int, str]]) -> bool:
+    return state is not None and (state.person_id, state.step_id) in verified
+
+
 def summary_line(lines: tuple[StatusLine, ...]) -> str:
     applicable = [line for line in lines if not (line.state and line.state.action == NOT_APPLICABLE)]
     done = sum(1 for line in applicable if line.done)
@@ -57,12 +66,13 @@ def summary_line(lines: tuple[StatusLine, ...]) -> str:
     return VIEW["summary"].format(done=done, total=plural(len(applicable), "step", "genitive")) + share
 
 
-def status_dict(person: Person | None, school_name: str, lines, others, guide_base: str | None) -> dict:
+def status_dict(person: Person | None, school_name: str, lines, others, guide_base: str | None,
+                verified: frozenset[tuple[int, str]] = frozenset()) -> dict:
     def state_dict(state: StepState | None) -> dict:
         if state is None:
-            return {"state": None, "at": None, "by": None, "source": None, "note": None}
+            return {"state": None, "at": None, "by": None, "source": None, "note": None, "verified": False}
         return {"state": state.action, "at": state.at.isoformat(sep=" "), "by": state.recorded_by,
-                "source": state.source, "note": state.note}
+                "source": state.source, "note": state.note, "verified": _verified(state, verified)}
 
     upcoming = next((line for line in lines if line.next), None)
     subject = {"school": school_name} if person is None else {

@@ -17,6 +17,7 @@ class StepCount:
     step: Step
     done: int
     applicable: int  # people who follow the step and are not marked "not applicable"
+    verified: int = 0  # of those done, seen in a chat's member list
 
     @property
     def share(self) -> float | None:
@@ -29,12 +30,22 @@ class GroupCounts:
     people: int
     steps: tuple[StepCount, ...]
 
+    @property
+    def verified(self) -> int:
+        """People whose joining a chat's member list showed (one "joined" step each)."""
+        return sum(s.verified for s in self.steps)
+
 
 @dataclass(frozen=True)
 class ClassProgress:
     name: str
     leader: Person | None
     groups: tuple[GroupCounts, ...]  # its pupils, then their parents
+    outsiders: int | None = None  # in its chats, by the newest member list of each, not handled; None: never checked
+
+    @property
+    def verified(self) -> int:
+        return sum(g.verified for g in self.groups)
 
 
 def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Person]]]:
@@ -47,8 +58,9 @@ def class_members(situation: Situation) -> dict[str, tuple[list[Person], list[Pe
     return members
 
 
-def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) -> tuple[StepCount, ...]:
-    """Done and applicable counts per step for a group, steps in the order people follow them.
+def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts,
+                verified: frozenset[tuple[int, str]] = frozenset()) -> tuple[StepCount, ...]:
+    """Done (and of them verified) and applicable counts per step for a group, in the order people follow them.
 
     Everyone whose layout holds a step counts for it, less those marked "not
     applicable"; only the states are visited, not every (person, step) pair.
@@ -56,6 +68,7 @@ def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) 
     people_per_layout: dict[int, list] = {}  # id(layout) -> [layout, people]: a layout holds a dict, so no hash
     done: dict[str, int] = defaultdict(int)
     exempt: dict[str, int] = defaultdict(int)
+    checked: dict[str, int] = defaultdict(int)
     for person in people:
         layout = layouts.of(person)
         people_per_layout.setdefault(id(layout), [layout, 0])[1] += 1
@@ -63,6 +76,8 @@ def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) 
             if step_id in layout.order:
                 if state.done:
                     done[step_id] += 1
+                    if verified and (person.id, step_id) in verified:
+                        checked[step_id] += 1
                 elif state.not_applicable:
                     exempt[step_id] += 1
     order: dict[str, Step] = {}
@@ -71,7 +86,7 @@ def step_counts(people: Sequence[Person], states: States, layouts: StepLayouts) 
         for step in layout.steps:
             order.setdefault(step.id, step)
             eligible[step.id] += n
-    return tuple(StepCount(step, done[i], eligible[i] - exempt[i]) for i, step in order.items())
+    return tuple(StepCount(step, done[i], eligible[i] - exempt[i], checked[i]) for i, step in order.items())
 
 
 def class_progress(catalog: Catalog, situation: Situation,
@@ -82,11 +97,11 @@ def class_progress(catalog: Catalog, situation: Situation,
     result = []
     for name, (pupils, parents) in sorted(class_members(situation).items(), key=lambda i: class_sort_key(i[0])):
         groups = tuple(
-            GroupCounts(role, len(group), step_counts(group, situation.states, layouts))
+            GroupCounts(role, len(group), step_counts(group, situation.states, layouts, situation.verified))
             for role, group in (("pupil", pupils), ("parent", parents))
             if group
         )
-        result.append(ClassProgress(name, leaders.get(name), groups))
+        result.append(ClassProgress(name, leaders.get(name), groups, situation.outsiders.get(name)))
     return tuple(result)
 
 

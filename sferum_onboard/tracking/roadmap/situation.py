@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from sferum_onboard.catalog.model import Catalog
-from sferum_onboard.tracking.fold import as_of_limit, fold_events
+from sferum_onboard.tracking.fold import as_of_limit, fold_events, verified_keys
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import (
     DONE, NOT_APPLICABLE, UNDONE, Event, Person, School, SchoolClass, StepState,
@@ -39,6 +39,8 @@ class Situation:
     states: States
     org_states: Mapping[str, StepState] = field(default_factory=dict)  # school-level step id -> state
     retired: Mapping[str, int] = field(default_factory=dict)  # retired step id -> people who did it
+    verified: frozenset[tuple[int, str]] = frozenset()  # (person id, step id) a chat's member list verified
+    outsiders: Mapping[str, int] = field(default_factory=dict)  # checked class -> outsiders in its chats, not handled
 
     @functools.cached_property
     def memberships(self) -> dict[int, tuple[str, ...]]:
@@ -85,7 +87,7 @@ def situation_from_events(
         else:
             states[person_id][step_id] = state
     return Situation(school, as_of, [p for p in people if p.active and p.school_id == school.id],
-                     classes, dict(states), org, dict(retired))
+                     classes, dict(states), org, dict(retired), verified_keys(events, catalog, as_of))
 
 
 def states_from_rows(

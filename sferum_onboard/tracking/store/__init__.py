@@ -31,6 +31,7 @@ from __future__ import annotations
 from sferum_onboard.tracking.store.engine import SCHEMA_REVISION, StoreEngine
 from sferum_onboard.tracking.store.events import EventsMixin, NewEvent
 from sferum_onboard.tracking.store.imports import ImportsMixin
+from sferum_onboard.tracking.store.members import MembersMixin
 from sferum_onboard.tracking.store.people import PeopleMixin
 from sferum_onboard.tracking.store.progress import ProgressMixin
 from sferum_onboard.tracking.store.schools import SchoolsMixin
@@ -40,11 +41,13 @@ from sferum_onboard.tracking.store.tables import metadata
 __all__ = ["Store", "NewEvent", "metadata", "SCHEMA_REVISION"]
 
 
-class Store(StoreEngine, SchoolsMixin, PeopleMixin, ImportsMixin, EventsMixin, StatesMixin, ProgressMixin):
+class Store(StoreEngine, SchoolsMixin, PeopleMixin, ImportsMixin, EventsMixin, StatesMixin, ProgressMixin,
+            MembersMixin):
     """One database of schools, people and events. Open with `Store.open(db)`.
 
     Each kind of data has its module and mixin: engine (opening,
     transactions, migrations, backup), schools (and classes), people (and
-    households), imports, events (the log and its state cache), states and
-    progress; bulk writes and the tables are shared by them.
+    households), imports, events (the log and its state cache), states,
+    progress and member checks of class chats; bulk writes and the tables
+    are shared by them.
     """

@@ -22,7 +22,7 @@ from sferum_onboard.errors import StoreError
 from sferum_onboard.messages import TRACKING, os_reason
 from sferum_onboard.tracking.paths import is_url, store_target
 
-SCHEMA_REVISION = "0003"  # the newest migration in tracking/store/migrations/versions
+SCHEMA_REVISION = "0004"  # the newest migration in tracking/store/migrations/versions
 BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_LOCK = 5_318_008  # pg_advisory_xact_lock key: one process migrates at a time
 

@@ -49,29 +49,13 @@ class EventsMixin:
         Returns the stored events (with ids), or only their number when
         `return_events` is False (for bulk loads).
         """
-        batch = list(new_events)
-        recorded = now()
-        rows = []
-        for item in batch:
-            if item.action not in ACTIONS:
-                raise DataError(TRACKING["action-invalid"].format(action=item.action, known=", ".join(ACTIONS)))
-            if item.source not in SOURCES:
-                raise DataError(TRACKING["source-invalid"].format(source=item.source, known=", ".join(SOURCES)))
-            if not item.step_id:
-                raise DataError(TRACKING["step-empty"])
-            rows.append({
-                "school_id": item.school_id, "person_id": item.person_id, "step_id": item.step_id,
-                "action": item.action, "at": item.at or recorded, "recorded_by": item.recorded_by,
-                "source": item.source, "note": item.note, "recorded_at": recorded,
-            })
+        rows = event_rows(new_events)
         if not rows:
             return [] if return_events else 0
         with self._write() as conn:
-            _check_people_in_schools(conn, rows)
-            ids = insert_with_ids(conn, events, rows)
-            _advance_step_state(conn, [row for row in rows if row["person_id"] is not None])
+            insert_events(conn, rows)
         if not return_events:
-            return len(ids)
+            return len(rows)
         return [event_of(row) for row in rows]
 
     def events(
@@ -131,6 +115,32 @@ class EventsMixin:
                 .where(ranked.c.rank == 1),
             ))
             return conn.execute(sa.select(sa.func.count()).select_from(step_state)).scalar()
+
+
+def event_rows(new_events: Iterable[NewEvent]) -> list[dict]:
+    """Checked rows for the events table (DataError for an unknown action or source, an empty step)."""
+    recorded = now()
+    rows = []
+    for item in new_events:
+        if item.action not in ACTIONS:
+            raise DataError(TRACKING["action-invalid"].format(action=item.action, known=", ".join(ACTIONS)))
+        if item.source not in SOURCES:
+            raise DataError(TRACKING["source-invalid"].format(source=item.source, known=", ".join(SOURCES)))
+        if not item.step_id:
+            raise DataError(TRACKING["step-empty"])
+        rows.append({
+            "school_id": item.school_id, "person_id": item.person_id, "step_id": item.step_id,
+            "action": item.action, "at": item.at or recorded, "recorded_by": item.recorded_by,
+            "source": item.source, "note": item.note, "recorded_at": recorded,
+        })
+    return rows
+
+
+def insert_events(conn: Connection, rows: list[dict]) -> None:
+    """Append `event_rows` inside a write transaction and move the state cache; each row gets its "id"."""
+    _check_people_in_schools(conn, rows)
+    insert_with_ids(conn, events, rows)
+    _advance_step_state(conn, [row for row in rows if row["person_id"] is not None])
 
 
 def event_of(row) -> Event:

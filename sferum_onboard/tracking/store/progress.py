@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.membership import (
-    CHILDREN_CLASSES, CLASS_MEMBERSHIP, LED_CLASSES, OWN_CLASS, Profile, StepLayouts,
+    CHILDREN_CLASSES, CLASS_MEMBERSHIP, LED_CLASSES, OWN_CLASS, Profile, StepLayouts, classes_of, has_role,
 )
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, School
-from sferum_onboard.tracking.progress import Bucket, Progress, progress_from_buckets
-from sferum_onboard.tracking.store.people import role_clause
+from sferum_onboard.tracking.progress import Bucket, Progress, count_verified, progress_from_buckets, with_verified
+from sferum_onboard.tracking.store.people import load_people, role_clause
 from sferum_onboard.tracking.store.schools import school_id_of
 from sferum_onboard.tracking.store.states import state_source
 from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, households, people
@@ -52,7 +52,21 @@ class ProgressMixin:
                 # Read after the aggregate: classes are never deleted, so every id it names is here.
                 class_names = dict(conn.execute(
                     sa.select(classes.c.id, classes.c.name).where(classes.c.school_id == sid)).all())
-        return _progress_from_rows(catalog, rows, class_names, by)
+        progress = _progress_from_rows(catalog, rows, class_names, by)
+        verified = self.verified_keys(sid, catalog, as_of=as_of)
+        if not verified:
+            return progress
+        # The few people a member list verified, counted by the pure rule, filtered as the aggregate is.
+        with self._read() as conn:
+            found = load_people(conn, sid, ids={p for p, _ in verified})
+            children = sorted({child for p in found for child in p.children})
+            pupil_classes = dict(conn.execute(sa.select(people.c.id, classes.c.name).select_from(
+                people.join(classes, classes.c.id == people.c.class_id)).where(
+                people.c.id.in_(children), people.c.active)).all()) if children else {}
+        pupil_classes.update({p.id: p.class_name for p in found if p.role == "pupil"})
+        counted = [p for p in found if p.active and (role is None or has_role(p, role))
+                   and (wanted_class is None or wanted_class in classes_of(p, pupil_classes))]
+        return with_verified(progress, count_verified(catalog, counted, verified, by, pupil_classes))
 
 
 def _profile_code(columns, memberships):

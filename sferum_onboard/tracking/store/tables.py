@@ -90,9 +90,13 @@ events = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.CheckConstraint("action IN ('done', 'undone', 'not_applicable')", name="ck_events_action"),
-    sa.CheckConstraint("source IN ('meeting', 'sheet', 'import', 'self')", name="ck_events_source"),
+    sa.CheckConstraint("source IN ('meeting', 'sheet', 'import', 'self', 'members')", name="ck_events_source"),  # 0004
     sa.Index("ix_events_person_step", "person_id", "step_id", "at"),
     sa.Index("ix_events_school_at", "school_id", "at"),
+    # 0004: the few events a member list verified, found without reading the log (the literal, not a
+    # parameter, lets SQLite use a partial index).
+    sa.Index("ix_events_members", "school_id", "person_id",
+             sqlite_where=sa.text("source = 'members'"), postgresql_where=sa.text("source = 'members'")),
 )
 
 
@@ -120,4 +124,38 @@ imports = sa.Table(
     sa.Column("updated", sa.Integer, nullable=False),
     sa.Column("unchanged", sa.Integer, nullable=False),
     sa.Column("deactivated", sa.Integer, nullable=False),
+)
+
+
+# 0004: member lists of class chats: a check per list, a row per member (and per person missing).
+member_checks = sa.Table(
+    "member_checks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.Integer, sa.ForeignKey("schools.id", name="fk_member_checks_school"), nullable=False),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", name="fk_member_checks_class"), nullable=False),
+    sa.Column("chat", sa.String(200)),
+    sa.Column("audience", sa.String(10), nullable=False),
+    sa.Column("listed_at", sa.DateTime, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(200)),
+    sa.Index("ix_member_checks_school_class", "school_id", "class_id"),
+)
+
+
+member_rows = sa.Table(
+    "member_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("check_id", sa.Integer, sa.ForeignKey("member_checks.id", name="fk_member_rows_check"), nullable=False),
+    sa.Column("line", sa.Integer),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", name="fk_member_rows_person")),
+    sa.Column("confidence", sa.Integer),
+    sa.Column("confirmed", sa.Boolean(name="ck_member_rows_confirmed"), nullable=False, server_default=sa.false()),
+    sa.Column("outsider_name", sa.String(300)),
+    sa.Column("handled_at", sa.DateTime),
+    sa.Column("handled_by", sa.String(200)),
+    sa.CheckConstraint("outcome IN ('matched', 'missing', 'other_class', 'outsider', 'unsure')",
+                       name="ck_member_rows_outcome"),
+    sa.Index("ix_member_rows_check", "check_id", "line"),
+    sa.Index("ix_member_rows_person", "person_id"),
 )
