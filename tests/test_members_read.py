@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from sferum_onboard.errors import DataError
 from sferum_onboard.tracking.members import vocabulary as words
@@ -135,6 +136,21 @@ def test_files_that_are_no_list_are_refused_in_russian(tmp_path, content, messag
     path.write_bytes(content)
     with pytest.raises(DataError, match=message):
         read_member_list(path)
+
+
+def test_a_workbook_list_is_read_within_the_roster_limits(tmp_path):
+    """Member lists open workbooks as rosters do: a stray cell far from the list is refused before
+    calamine would hold the grid up to it, and a ZIP that is no workbook is no list."""
+    _workbook(tmp_path / "чат.xlsx")
+    book = load_workbook(tmp_path / "чат.xlsx")
+    book.active["AMJ10000"] = "заметка"
+    book.save(tmp_path / "чат.xlsx")
+    with pytest.raises(DataError, match="последняя занятая ячейка AMJ10000"):
+        read_member_list(tmp_path / "чат.xlsx")
+    with zipfile.ZipFile(tmp_path / "письмо.docx", "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(DataError, match="это не список участников"):
+        read_member_list(tmp_path / "письмо.docx")
 
 
 def test_copied_text_saved_by_notepad_in_windows_1251_is_read(tmp_path):

@@ -11,22 +11,21 @@ or LibreOffice as XLSX or ODS (python-calamine reads both), into decisions.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from sferum_onboard.dates import DATETIME_FORMAT, date_text
 from sferum_onboard.errors import DataError, Location, Problem
-from sferum_onboard.messages import MEMBERS
+from sferum_onboard.messages import MEMBERS, ROSTER, SHEET
 from sferum_onboard.outputs.member_labels import WORDS, person_text, reasons_text
 from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.members.matching import MISSING, OUTSIDER, UNSURE, Reconciliation
 from sferum_onboard.tracking.members.recording import Decision
 from sferum_onboard.tracking.model import MemberCheck, Person, School
 from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file
+from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 
 FORMAT = "sferum-onboard member check"
 FORMAT_VERSION = 1
@@ -148,28 +147,25 @@ class ReturnedSheet:
     problems: tuple[Problem, ...]
 
 
+_BOOK_MESSAGES = {**ROSTER, "xlsx-broken": MEMBERS["sheet-unreadable"], "ods-broken": MEMBERS["sheet-unreadable"],
+                  "ods-encrypted": SHEET["ods-encrypted"], "binary": MEMBERS["sheet-not-ours"]}
+
+
 def read_sheet(path: Path) -> ReturnedSheet:
     """The decisions of a returned confirm sheet, XLSX or ODS (DataError when it is not one)."""
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
     label = str(path)
     data = read_file(path)
-    if is_encrypted_office(data) or not data.startswith(b"PK"):
+    if is_encrypted_office(data):
+        raise DataError(SHEET["xlsx-encrypted"].format(file=label))
+    if not workbook_format(data):
         raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
-    try:
-        zipfile.ZipFile(io.BytesIO(data))
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            names = book.sheet_names
-            if META_SHEET not in names or CHECK_SHEET not in names:
-                raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
-            meta = {str(row[0]): _plain(row[1]) for row in book.get_sheet_by_name(META_SHEET).to_python()
-                    if len(row) > 1 and row[0]}
-            rows = book.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
-    except DataError:
-        raise
-    except Exception:  # zipfile, calamine or XML errors
-        raise DataError(MEMBERS["sheet-unreadable"].format(file=label)) from None
+    book = Workbook(label, data, _BOOK_MESSAGES)
+    names = {s.name for s in book.sheets}
+    if META_SHEET not in names or CHECK_SHEET not in names:
+        raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
+    meta = {str(row[0]): _plain(row[1]) for row in book.rows(META_SHEET) if len(row) > 1 and row[0]}
+    rows = book.rows(CHECK_SHEET, f"{label}[{CHECK_SHEET}]")
     if meta.get("format") != FORMAT:
         raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
     try:

@@ -15,7 +15,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from sferum_onboard.tracking.members import vocabulary as words
 from sferum_onboard.tracking.names import fold_name
 from sferum_onboard.tracking.roster.files import decode, is_encrypted_office, read_file, refuse_binary
 from sferum_onboard.tracking.roster.values import clean
+from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 
 MAX_NAME = 100  # characters: a longer line is a pasted message, not a display name
 HEADER_ROWS = 10  # a table's header is among its first rows
@@ -57,7 +57,7 @@ def read_member_list(path: Path) -> MemberList:
     path = Path(path)
     label = str(path)
     data = read_file(path)
-    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if workbook_format(data):
         return _from_table(label, _workbook_rows(label, data))
     if is_encrypted_office(data):
         raise DataError(ROSTER["xlsx-encrypted"].format(file=label))
@@ -244,26 +244,15 @@ def _csv_rows(lines: list[str]) -> _Table | None:
 
 def _workbook_rows(label: str, data: bytes) -> _Table:
     """The first visible sheet of an XLSX or ODS book, as rows of text."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    book = Workbook(label, data, _BOOK_MESSAGES)
+    visible = [s.name for s in book.sheets if s.visible]
+    if not visible:
+        raise DataError(MEMBERS["no-members"].format(file=label))
+    return _Table([(n, [_cell_text(v) for v in row]) for n, row in enumerate(book.rows(visible[0]), 1)])
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        spreadsheet = "xl/workbook.xml" in names or (
-            "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.spreadsheet")
-        if not spreadsheet:
-            raise DataError(MEMBERS["not-a-list"].format(file=label))
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            sheets = [s for s in book.sheets_metadata
-                      if s.typ == SheetTypeEnum.WorkSheet and s.visible == SheetVisibleEnum.Visible]
-            if not sheets:
-                raise DataError(MEMBERS["no-members"].format(file=label))
-            values = book.get_sheet_by_name(sheets[0].name).to_python(skip_empty_area=False)
-    except DataError:
-        raise
-    except Exception:  # zipfile, calamine or XML errors: a broken or cut file
-        raise DataError(ROSTER["xlsx-broken"].format(file=label)) from None
-    return _Table([(n, [_cell_text(v) for v in row]) for n, row in enumerate(values, 1)])
+
+# A member list is read like a roster (the same limits and remedies), but another ZIP is not a list.
+_BOOK_MESSAGES = {**ROSTER, "binary": MEMBERS["not-a-list"]}
 
 
 def _cell_text(value) -> str:
