@@ -5,7 +5,9 @@
    the same already-generated Markdown, measured in the same run. The
    generator's share (validate + generate) should stay under 10 %.
 2. Synthetic sites of about 100, 250 and 500 pages (checklists with their
-   guide pages), to show how the build time grows with the site.
+   guide pages), to show how the build time grows with the site, and the
+   lightening of pages per page: it should stay about the same as the site
+   grows (every page carries the whole menu; see site/css_usage.py).
 
 Run: .venv/bin/python benchmarks/bench_build.py [--repeat 3]
 """
@@ -59,7 +61,8 @@ def build_once(project: Path, site_dir: Path) -> dict[str, float]:
     # The floor: MkDocs alone on the Markdown that is already generated, into a fresh folder too.
     t_floor, _ = timed(lambda: run_mkdocs(load_mkdocs_config(project, site_dir / "floor", strict=True)))
     return {"load": t_load, "generate": t_generate, "mkdocs": t_mkdocs, "search": t_search,
-            "lighten": t_optimize + t_compress, "floor": t_floor, "pages": pages}
+            "lighten": t_optimize + t_compress, "optimize": t_optimize, "compress": t_compress,
+            "floor": t_floor, "pages": pages}
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -150,16 +153,20 @@ def main() -> None:
             generator = figures["load"] + figures["generate"]
             total = generator + figures["mkdocs"] + figures["search"] + figures["lighten"]
             rows.append((figures["pages"], total, figures["floor"], figures["load"], figures["generate"],
-                         figures["search"], generator / total))
+                         figures["search"], figures["optimize"], figures["compress"], generator / total))
         print(f"  {'pages':>6} {'build, s':>9} {'mkdocs only, s':>15} {'ms/page':>8} {'validate':>9} "
-              f"{'generate':>9} {'pagefind':>9} {'generator':>10}")
-        for pages, total, floor, load, generate, search, share in rows:
+              f"{'generate':>9} {'pagefind':>9} {'lighten':>8} {'ms/page':>8} {'.gz/.br':>8} {'generator':>10}")
+        for pages, total, floor, load, generate, search, optimize, compress, share in rows:
             print(f"  {int(pages):>6} {total:>9.2f} {floor:>15.2f} {1000 * total / pages:>8.1f} {load:>9.2f} "
-                  f"{generate:>9.2f} {search:>9.2f} {share:>10.1%}")
+                  f"{generate:>9.2f} {search:>9.2f} {optimize:>8.2f} {1000 * optimize / pages:>8.1f} "
+                  f"{compress:>8.2f} {share:>10.1%}")
         first, last = rows[0], rows[-1]
         growth = (last[1] / first[1]) / (last[0] / first[0])
         print(f"  {last[0] / first[0]:.1f}× the pages took {last[1] / first[1]:.1f}× the time "
               f"(1.0 = linear; {growth:.2f} per unit of growth)")
+        per_page = [row[6] / row[0] for row in (first, last)]
+        print(f"  lightening per page: {1000 * per_page[0]:.1f} ms at {int(first[0])} pages, "
+              f"{1000 * per_page[1]:.1f} ms at {int(last[0])} ({per_page[1] / per_page[0]:.2f}×; 1.0 = linear)")
 
 
 if __name__ == "__main__":

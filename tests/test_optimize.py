@@ -1,4 +1,5 @@
-"""The build-time lightening of pages (sferum_onboard/site/optimize.py), on small inputs and on the shipped site."""
+"""The build-time lightening of pages (sferum_onboard/site/optimize.py and css_usage.py), on small inputs and on the
+shipped site."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import brotli
 import gzip
 import re
 
+from hypothesis import HealthCheck, given, settings, strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from sferum_onboard.site.optimize import Usage, critical, optimize_site, parse_rules, precompress, purge, serialize
+from sferum_onboard.site.css_usage import ALWAYS, STATE, Usage
+from sferum_onboard.site.optimize import (critical, optimize_site, parse_rules, precompress, purge, selectors_in,
+                                          serialize)
 
 PAGE = """<!doctype html><html class="no-js"><head><link rel="stylesheet" href="a.css">
 <link rel="stylesheet" href="assets/sferum/own.css"></head>
@@ -29,13 +33,14 @@ CSS = """@charset "UTF-8";
 """
 
 
-def usage(script: str = "") -> Usage:
-    return Usage([LexborHTMLParser(PAGE)], set(re.findall(r"[\w-]+", script)))
+def usage(items, script: str = "") -> Usage:
+    return Usage([LexborHTMLParser(PAGE)], set(re.findall(r"[\w-]+", script)), selectors_in(items))
 
 
 def kept(css: str, script: str = "") -> str:
-    check = usage(script)
-    return serialize(purge(parse_rules(css), check.on_site, check.properties))
+    items = parse_rules(css)
+    check = usage(items, script)
+    return serialize(purge(items, check.on_site, check.properties))
 
 
 def test_selectors_no_page_uses_are_dropped_and_states_are_kept():
@@ -65,7 +70,7 @@ def test_custom_properties_nothing_uses_are_dropped():
 def test_critical_css_is_the_page_s_screen_rules_and_all_our_own():
     items = parse_rules(".menu{color:red}.gone{color:blue}@media print{.menu{color:#000}}")
     items += parse_rules(".so-search{display:block}@media print{.so-search{display:none}}", own=True)
-    css = serialize(critical(items, usage(), 0))
+    css = serialize(critical(items, usage(items), 0))
     assert css == ".menu{color:red}.so-search{display:block}"
 
 
@@ -108,6 +113,95 @@ def test_precompressed_copies_hold_the_same_bytes(tmp_path):
     assert brotli.decompress((tmp_path / "index.html.br").read_bytes()) == big
     assert not (tmp_path / "tiny.css.gz").exists() and not (tmp_path / "logo.png.gz").exists()
 
+
+# --- many pages: the engine sees each part once -------------------------------------------------
+# Pages share the menu; the engine is asked only about what no earlier page showed. Whatever it
+# answers must be what it finds on each whole page.
+
+
+def site_page(active: int, article: str, menu: str = "menu", checked: bool = False, marked: int = -1,
+              state: str = "a") -> str:
+    entries = "".join(f'<li class="item{" item--active" if i == active else ""}"><a href="#">Раздел'
+                      f'{"<span class=badge>новое</span>" if i == marked else ""}</a></li>' for i in range(6))
+    return (f'<!doctype html><html><body><header class="top"><a class="logo" href="/">Школа</a></header>'
+            f'<nav class="{menu}"><input type="checkbox" id="t"{" checked" if checked else ""}>'
+            f'<ul class="list">{entries}</ul></nav><main data-state="{state}">{article}</main></body></html>')
+
+
+ARTICLE = '<h1>Шаги</h1><p class="note">Откройте приложение.</p><p>Нажмите кнопку.</p>'
+SITE = [site_page(0, ARTICLE, menu="menu menu--open", checked=True), site_page(2, ARTICLE),
+        site_page(2, '<h1>Шаги</h1><div class="box"><p class="note"></p></div>'),
+        site_page(2, ARTICLE.replace("Откройте приложение.", "")), site_page(2, ARTICLE, marked=4),
+        site_page(2, ARTICLE, checked=True), site_page(2, ARTICLE, state="b"), site_page(5, ARTICLE)]
+ACROSS = [
+    ".menu--open + main .note",  # from the menu into the article: two pages share the article, not the menu
+    ".menu--open ~ main p:last-child", "nav:not(.menu--open) ~ main h1 + .note", "#t:checked ~ .list a",
+    "input[checked] + ul .item--active", ".item--active ~ .item a", ".item--active + li",
+    "li:nth-child(3).item--active a", ".item:last-child.item--active", ".item:first-child:not(.item--active) ~ li",
+    "li:nth-last-child(2) a", "header.top ~ nav li:only-child", "li:nth-child(5) a", "li:nth-child(4) > a",
+    ".item .badge", "li:nth-child(5) span:only-child", "main .note:empty", "main > p:first-of-type + p",
+    ".box .note:only-child", ".box:empty", "main[data-state=b] .note", "[data-state^=b] p + p",
+    ".menu:has(.item--active:last-child) ~ main .note",  # looks forward: tried on whole pages
+    "main:has(> .box) h1", ".list > .item--active a:hover", ":root body > main", "*", "li:nth-of-type(6) a",
+]
+
+
+def on_whole_page(html: str, selector: str) -> bool:
+    return LexborHTMLParser(html).css_first(STATE.sub(ALWAYS, selector)) is not None
+
+
+def test_a_selector_matches_a_page_exactly_when_the_engine_finds_it_on_the_whole_page():
+    check = Usage([LexborHTMLParser(page) for page in SITE], set(), set(ACROSS))
+    found = {s: [check.on_page(s, i) for i in range(len(SITE))] for s in ACROSS}
+    expected = {s: [on_whole_page(page, s) for page in SITE] for s in ACROSS}
+    assert found == expected
+    # Pages that differ in one thing only, which a selector sees from elsewhere:
+    assert expected[".menu--open + main .note"] == [True] + [False] * 7  # the menu's class, from the article
+    assert expected["main .note:empty"] == [False, False, True, True] + [False] * 4  # the text
+    assert expected[".item .badge"] == [False] * 4 + [True] + [False] * 3  # deep in one entry
+    assert expected["input[checked] + ul .item--active"] == [True] + [False] * 4 + [True, False, False]  # checked
+    assert expected["main[data-state=b] .note"] == [False] * 6 + [True, False]  # an attribute's value
+    assert expected[".item--active ~ .item a"] == [True] * 7 + [False]  # the active entry is the last
+    assert all(check.on_some_page(s) == any(expected[s]) for s in ACROSS)
+
+
+TAGS = ("div", "p", "li", "span")
+CLASSES = ("a", "b", "c")
+compounds = st.builds(
+    lambda tag, classes, pseudo: tag + "".join("." + c for c in classes) + pseudo or "*",
+    st.sampled_from(("", "*", *TAGS)), st.lists(st.sampled_from(CLASSES), max_size=2),
+    st.sampled_from(("", ":first-child", ":last-child", ":only-child", ":nth-child(2)", ":nth-last-child(2)",
+                     ":first-of-type", ":empty", ":not(.a)", ":is(.b, p)", ":hover", ":has(.c)", "[data-x]",
+                     "[data-x=on]", "[checked]")))
+selectors = st.builds(lambda first, rest: first + "".join(f"{c}{s}" for c, s in rest), compounds,
+                      st.lists(st.tuples(st.sampled_from((" ", " > ", " + ", " ~ ")), compounds), max_size=2))
+trees = st.recursive(
+    st.sampled_from(("", "text", "<!-- -->")),
+    lambda inner: st.builds(
+        lambda tag, classes, mark, children: (f'<{tag} class="{" ".join(classes)}"{mark}>{"".join(children)}'
+                                              f"</{tag}>"),
+        st.sampled_from(TAGS), st.lists(st.sampled_from(CLASSES), max_size=2),
+        st.sampled_from(("", ' data-x="on"', ' data-x="off"')), st.lists(inner, max_size=5)),
+    max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=st.lists(trees, min_size=1, max_size=2), menu=st.lists(st.integers(0, 1), min_size=4, max_size=6),
+       article=trees, pages=st.lists(st.tuples(st.integers(0, 5), st.integers(-1, 5), st.booleans(), st.booleans()),
+                                     min_size=2, max_size=5),
+       asked=st.lists(selectors, min_size=1, max_size=25))
+def test_any_selector_matches_a_page_exactly_when_the_engine_finds_it_there(entries, menu, article, pages, asked):
+    """Pages alike but for the active entry, a mark deep in another, a checkbox, or the article's text."""
+    site = []
+    for active, marked, checked, emptied in pages:
+        items = "".join(f'<li class="{"b" if i == active else "a"}">{entries[entry % len(entries)]}'
+                        f'{"<span class=c></span>" if i == marked else ""}</li>' for i, entry in enumerate(menu))
+        site.append(f'<!doctype html><html><body><div class="c"><input type="checkbox"{" checked" if checked else ""}>'
+                    f'<ul>{items}</ul></div><div class="a">{article.replace("text", "") if emptied else article}</div>'
+                    f"</body></html>")
+    check = Usage([LexborHTMLParser(page) for page in site], set(), set(asked))
+    assert {s: [check.on_page(s, i) for i in range(len(site))] for s in asked} == \
+        {s: [on_whole_page(page, s) for page in site] for s in asked}
 
 # --- the shipped site ------------------------------------------------------------------
 

@@ -5,11 +5,13 @@ What a page needs before it can paint is its HTML and its CSS. Material ships
 
 1. **Unused CSS out.** Every stylesheet the pages link is parsed (tinycss2)
    and each selector is tried against every built page (selectolax, the
-   Lexbor engine). A selector stays when it matches some page, ignoring
-   states such as `:hover` or `:checked`, or when every class, id and
-   attribute it names appears in the scripts the pages load (the script
-   may create that element). Everything else is dropped; the kept rules of
-   all stylesheets go, in their order, into one hashed file.
+   Lexbor engine: on what no earlier page showed, so that the work grows
+   with the pages, not with their square: css_usage.py). A selector stays
+   when it matches some page, ignoring states such as `:hover` or
+   `:checked`, or when every class, id and attribute it names appears in
+   the scripts the pages load (the script may create that element).
+   Everything else is dropped; the kept rules of all stylesheets go, in
+   their order, into one hashed file.
 2. **Critical CSS inline, the rest deferred.** Each page gets, in a
    `<style>` in its head, the rules that match that page (screen only) plus
    our own screen CSS (its elements appear when scripts run); the full file
@@ -33,23 +35,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import tinycss2
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser
+
+from sferum_onboard.site.css_usage import Usage
 
 OWN_CSS = "assets/sferum/"  # our stylesheet: inlined whole (screen rules)
 COMBINED = "assets/sferum/site.{hash}.css"
 SKIP_DIRS = ("pagefind",)
-# States a static page cannot show but a reader can cause: treated as "could match".
-STATE = re.compile(
-    r"::?(?:hover|focus(?:-within|-visible)?|active|visited|checked|target|disabled|enabled|indeterminate|"
-    r"placeholder-shown|link|any-link|before|after|placeholder|selection|marker|backdrop|first-letter|first-line|"
-    r"-(?:webkit|moz|ms)-[a-z-]+(?:\([^()]*\))?)(?![\w-])")
-ALWAYS = ":not(#so-never)"
-TOKENS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)|#(-?[_a-zA-Z][\w-]*)|\[\s*([\w-]+)")
 WORDS = re.compile(r"[\w-]+")
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
-EXACT_VALUE = re.compile(r"\[\s*([\w-]+)\s*=\s*\"?([\w-]+)\"?\s*\]")
-TYPE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")  # element types, brackets emptied first
-MAX_VALUE = 40  # longer attribute values (URLs, texts) are not worth remembering
 LINK_CSS = re.compile(r'<link\b[^>]*\brel="?stylesheet"?[^>]*>')
 HREF = re.compile(r'\bhref="([^"]+)"')
 SCRIPT_SRC = re.compile(r'<script\b([^>]*)\bsrc="([^"]+)"([^>]*)>')
@@ -150,91 +144,8 @@ def serialize(items: list[Rule | str]) -> str:
     return "".join(out)
 
 
-# --- which selectors a page uses ------------------------------------------------------
-
-
-class Usage:
-    """Selectors tried against parsed pages, and against the words of their scripts.
-
-    Lexbor reads a selector anew and walks the page at each call, so a
-    selector is first checked against the names on the page (classes, ids,
-    attributes, exact attribute values, element types): one it requires that
-    the page lacks means no match, without asking the engine.
-    """
-
-    def __init__(self, pages: list[LexborHTMLParser], script_words: set[str]):
-        self.pages = pages
-        self.names = [page_names(page) for page in pages]
-        self.site_names = set().union(*self.names)
-        self.site_values = {name.split("=", 1)[1] for name in self.site_names if name.startswith("[") and "=" in name}
-        self.words = script_words
-        self.properties = {w for w in script_words if w.startswith("--")}  # custom properties scripts set
-        self._dom: dict[str, bool] = {}  # selector → it matches some page
-
-    def matches(self, selector: str, page: int) -> bool:
-        if not required_names(selector) <= self.names[page]:
-            return False
-        try:
-            return self.pages[page].css_first(STATE.sub(ALWAYS, selector)) is not None
-        except SelectolaxError:
-            return True  # a selector the engine cannot read: keep it
-
-    def scripted(self, selector: str) -> bool:
-        """Every name it needs is on some page or in the scripts (classes, ids, attributes, attribute
-        values): a script may put the element or the class there."""
-        names = all_names(selector)
-        values = re.findall(r"=\s*\"?([\w-]+)", selector)
-        return bool(names) and all(n in self.site_names or n[1:] in self.words for n in names) \
-            and all(v in self.words or v in self.site_values for v in values)
-
-    def on_some_page(self, selector: str) -> bool:
-        if selector not in self._dom:
-            self._dom[selector] = any(self.matches(selector, i) for i in range(len(self.pages)))
-        return self._dom[selector]
-
-    def on_site(self, selector: str) -> bool:
-        return self.on_some_page(selector) or self.scripted(selector)
-
-    def on_page(self, selector: str, page: int) -> bool:
-        """`matches`, without asking the engine about a selector no page has (a script's)."""
-        return self.on_some_page(selector) and self.matches(selector, page)
-
-
-def page_names(page: LexborHTMLParser) -> set[str]:
-    """'tag', '.class', '#id', '[attribute' and '[attribute=value' of every element of a page."""
-    names: set[str] = set()
-    for node in page.root.traverse():
-        names.add(node.tag)
-        for attribute, value in node.attributes.items():
-            names.add("[" + attribute)
-            if attribute == "class" and value:
-                names.update("." + c for c in value.split())
-            elif attribute == "id" and value:
-                names.add("#" + value)
-            elif value and len(value) <= MAX_VALUE:
-                names.add(f"[{attribute}={value}")
-    return names
-
-
-@functools.lru_cache(maxsize=None)
-def all_names(selector: str) -> frozenset[str]:
-    """Classes, ids and attributes a selector names (anywhere in it)."""
-    return frozenset(("." + a) if a else ("#" + b) if b else ("[" + c) for a, b, c in TOKENS.findall(selector))
-
-
-@functools.lru_cache(maxsize=None)
-def required_names(selector: str) -> frozenset[str]:
-    """What an element chain must carry to match: the names, element types and exact attribute values
-    outside :not(), :is() and the like (those may be alternatives or negations)."""
-    outside = selector
-    while True:
-        inner = re.sub(r"\([^()]*\)", "", outside)
-        if inner == outside:
-            break
-        outside = inner
-    values = {f"[{name}={value}" for name, value in EXACT_VALUE.findall(outside)}
-    types = set(TYPE.findall(re.sub(r"\[[^\]]*\]", "[]", outside)))
-    return all_names(outside) | values | types
+def selectors_in(items: list[Rule | str]) -> set[str]:
+    return {s for item in items if isinstance(item, Rule) for s in item.selectors}
 
 
 def purge(items: list[Rule | str], keep, used_properties: set[str] = frozenset()) -> list[Rule | str]:
@@ -318,7 +229,8 @@ def optimize_site(site_dir: Path) -> Optimized:
 
     sheets: dict[Path, tuple[Path, ...]] = {}  # page → its stylesheets, in order
     roots: dict[Path, str] = {}  # page → the URL prefix of the site root its stylesheet links use
-    words: set[str] = set()
+    scripts: set[Path] = set()  # the scripts the pages load: pages share them, each is read once
+    held: set[str] = set()  # the scripts the pages hold
     for page, text in texts.items():
         linked = [found for found in (_local(site_dir, page, HREF.search(tag).group(1))
                                       for tag in LINK_CSS.findall(text) if HREF.search(tag)) if found]
@@ -327,32 +239,42 @@ def optimize_site(site_dir: Path) -> Optimized:
         for _, src, _ in SCRIPT_SRC.findall(text):
             script = _local(site_dir, page, src)
             if script:
-                words.update(WORDS.findall(script[0].read_text("utf-8", errors="replace")))
-        for script in trees[page].css("script:not([src])"):
-            words.update(WORDS.findall(script.text()))
-    usage = Usage(list(trees.values()), words)
+                scripts.add(script[0])
+        held.update(script.text() for script in trees[page].css("script:not([src])"))
+    words = {word for text in [*(path.read_text("utf-8", errors="replace") for path in scripts), *held]
+             for word in WORDS.findall(text)}
+
+    rules: dict[tuple[Path, ...], list[Rule | str]] = {}  # the rules of each list of linked stylesheets, in order
+    before = 0
+    for linked in dict.fromkeys(sheets.values()):
+        if linked:
+            rules[linked] = []
+            for sheet in linked:
+                own = sheet.relative_to(site_dir).as_posix().startswith(OWN_CSS)
+                rules[linked].extend(parse_rules(sheet.read_text("utf-8"), own))
+                before += sheet.stat().st_size
+    usage = Usage(list(trees.values()), words, set().union(*map(selectors_in, rules.values())))
     index = {page: i for i, page in enumerate(trees)}
 
     combined: dict[tuple[Path, ...], tuple[Path, list[Rule | str]]] = {}
-    before = after = largest = 0
+    inlines: dict[tuple[tuple[Path, ...], frozenset[str]], str] = {}
+    after = largest = 0
     for page, text in texts.items():
         linked = sheets[page]
         if not linked:
             continue
         if linked not in combined:
-            items: list[Rule | str] = []
-            for sheet in linked:
-                own = sheet.relative_to(site_dir).as_posix().startswith(OWN_CSS)
-                items.extend(parse_rules(sheet.read_text("utf-8"), own))
-                before += sheet.stat().st_size
-            kept = purge(items, usage.on_site, usage.properties)
+            kept = purge(rules[linked], usage.on_site, usage.properties)
             css = ('@charset "UTF-8";' + serialize(kept)).encode("utf-8")
             target = site_dir / COMBINED.format(hash=hashlib.sha256(css).hexdigest()[:8])
             target.write_bytes(css)
             after += len(css)
             combined[linked] = (target, kept)
         target, kept = combined[linked]
-        inline = serialize(critical(kept, usage, index[page]))
+        alike = (linked, usage.matching[index[page]])  # pages that match the same selectors have the same CSS
+        if alike not in inlines:
+            inlines[alike] = serialize(critical(kept, usage, index[page]))
+        inline = inlines[alike]
         largest = max(largest, len(inline.encode("utf-8")))
         texts[page] = rewrite_page(text, inline, roots[page] + target.relative_to(site_dir).as_posix())
     for page, text in texts.items():
