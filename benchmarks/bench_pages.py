@@ -298,7 +298,7 @@ def main() -> int:
         ("bytes by first paint", "bytes_fcp"), ("bytes by first step (≤ 150 KB)", "bytes_seen"),
         ("bytes by load", "bytes_load")], shown)
     found = median(searches)
-    print(f"\nSearch on our home page, slow 3G (the 200 ms wait after typing included):")
+    print("\nSearch on our home page, slow 3G (the 200 ms wait after typing included):")
     for n, query in enumerate(SEARCHES, 1):
         print(f"  {'first' if n == 1 else 'next'} query «{query}»: {found[f'time_{n}']:.2f} s, "
               f"{found[f'bytes_{n}'] / 1000:.0f} KB")

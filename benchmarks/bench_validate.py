@@ -9,7 +9,6 @@ once, nothing else. Run: .venv/bin/python benchmarks/bench_validate.py
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
 import time

@@ -24,8 +24,7 @@ from sferum_onboard.outputs.spreadsheet import text_cell
 from sferum_onboard.tracking.members.matching import MISSING, OUTSIDER, UNSURE, Reconciliation
 from sferum_onboard.tracking.members.recording import Decision
 from sferum_onboard.tracking.model import MemberCheck, Person, School
-from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file
-from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
+from sferum_onboard.tracking.roster.files import open_workbook
 
 FORMAT = "sferum-onboard member check"
 FORMAT_VERSION = 1
@@ -148,19 +147,15 @@ class ReturnedSheet:
 
 
 _BOOK_MESSAGES = {**ROSTER, "xlsx-broken": MEMBERS["sheet-unreadable"], "ods-broken": MEMBERS["sheet-unreadable"],
-                  "ods-encrypted": SHEET["ods-encrypted"], "binary": MEMBERS["sheet-not-ours"]}
+                  "xlsx-encrypted": SHEET["xlsx-encrypted"], "ods-encrypted": SHEET["ods-encrypted"],
+                  "binary": MEMBERS["sheet-not-ours"]}
 
 
 def read_sheet(path: Path) -> ReturnedSheet:
     """The decisions of a returned confirm sheet, XLSX or ODS (DataError when it is not one)."""
     path = Path(path)
     label = str(path)
-    data = read_file(path)
-    if is_encrypted_office(data):
-        raise DataError(SHEET["xlsx-encrypted"].format(file=label))
-    if not workbook_format(data):
-        raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
-    book = Workbook(label, data, _BOOK_MESSAGES)
+    book = open_workbook(path, _BOOK_MESSAGES)
     names = {s.name for s in book.sheets}
     if META_SHEET not in names or CHECK_SHEET not in names:
         raise DataError(MEMBERS["sheet-not-ours"].format(file=label))

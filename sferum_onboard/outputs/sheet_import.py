@@ -30,9 +30,8 @@ from sferum_onboard.outputs.sheet import (
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.model import Person, School, StepState
-from sferum_onboard.tracking.roster.files import is_encrypted_office, read_file
+from sferum_onboard.tracking.roster.files import open_workbook
 from sferum_onboard.tracking.roster.values import name_key
-from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 from sferum_onboard.tracking.store import NewEvent
 from sferum_onboard.wording import plural
 
@@ -130,7 +129,8 @@ class SheetDiff:
 
 
 _BOOK_MESSAGES = {**ROSTER, "xlsx-broken": SHEET["xlsx-broken"], "ods-broken": SHEET["ods-broken"],
-                  "ods-encrypted": SHEET["ods-encrypted"], "binary": SHEET["not-sheet"]}
+                  "xlsx-encrypted": SHEET["xlsx-encrypted"], "ods-encrypted": SHEET["ods-encrypted"],
+                  "binary": SHEET["not-sheet"]}
 
 
 def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
@@ -138,12 +138,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
     not one)."""
     path = Path(path)
     label = str(path)
-    data = read_file(path)
-    if is_encrypted_office(data):
-        raise DataError(SHEET["xlsx-encrypted"].format(file=label))
-    if not workbook_format(data):
-        raise DataError(SHEET["not-sheet"].format(file=label))
-    book = Workbook(label, data, _BOOK_MESSAGES)
+    book = open_workbook(path, _BOOK_MESSAGES)
     sheets = {s.name for s in book.sheets}
     if META_SHEET not in sheets:
         raise DataError(SHEET["not-sheet"].format(file=label))

@@ -329,10 +329,10 @@ def burnup_sheet(sheet: Worksheet, view: ReportView) -> None:
 def _value_on(series, day: dt.date) -> float | None:
     """The series' value on a day: its latest point up to that day; None before it starts."""
     value = None
-    for point_day, percent in series:
+    for point_day, point_value in series:
         if point_day > day:
             break
-        value = percent
+        value = point_value
     return value
 
 

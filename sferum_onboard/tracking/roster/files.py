@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from sferum_onboard.dates import DATE_FORMAT
 from sferum_onboard.errors import DataError
@@ -91,6 +91,18 @@ def is_encrypted_office(data: bytes) -> bool:
     """A workbook saved with a password: an OLE compound file holding an "EncryptedPackage" stream
     (the directory stores stream names in UTF-16LE)."""
     return data.startswith(_OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
+
+
+def open_workbook(path: Path, messages: Mapping[str, str]) -> Workbook:
+    """A workbook someone returned (XLSX or ODS), with the remedies of `messages` (the keys of
+    `messages.ROSTER`): "xlsx-encrypted" for a password, "binary" for a file that is no workbook."""
+    label = str(path)
+    data = read_file(path)
+    if is_encrypted_office(data):
+        raise DataError(messages["xlsx-encrypted"].format(file=label))
+    if not workbook_format(data):
+        raise DataError(messages["binary"].format(file=label))
+    return Workbook(label, data, messages)
 
 
 def refuse_binary(path: Path, data: bytes) -> None:
