@@ -1,4 +1,5 @@
-"""The one place for Russian user-facing messages: templates and the words of system errors.
+"""The one place for Russian user-facing messages: templates and the words of system errors
+(numbers and nouns after them: wording.py).
 
 Problem codes are stable identifiers (shown by `--format json`); the text is
 for people. Templates use `str.format` fields.
@@ -7,19 +8,6 @@ for people. Templates use `str.format` fields.
 from __future__ import annotations
 
 import errno
-
-from sferum_onboard.wording import plural_form
-
-
-def count(n: int, one: str, few: str, many: str) -> str:
-    """'3 шага', '11 шагов' for forms given here; `wording.plural` names the noun from its table."""
-    return f"{n} {plural_form(n, (one, few, many))}"
-
-
-def count_genitive(n: int, one: str, many: str) -> str:
-    """After «около», «больше», «из»: '1 минуты', '3 минут', '21 дня' (the genitive has two forms)."""
-    return f"{n} {plural_form(n, (one, many, many))}"
-
 
 _OS_ERRORS = {
     errno.ENOENT: "нет такого файла или папки",
@@ -34,16 +22,6 @@ _OS_ERRORS = {
     errno.EMFILE: "открыто слишком много файлов",
     errno.EBUSY: "файл занят другой программой",
 }
-
-
-def number_text(n: int) -> str:
-    """200000 → «200 000»: thousands set apart by a non-breaking space, as Russian writes numbers."""
-    return f"{n:,}".replace(",", "\u00a0")
-
-
-def size_text(size: int) -> str:
-    """A file size in whole megabytes: «50 МБ» (at least 1)."""
-    return f"{max(1, round(size / 1024 / 1024))} МБ"
 
 
 def os_reason(error: OSError) -> str:

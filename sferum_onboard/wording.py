@@ -30,18 +30,28 @@ NOUNS: dict[str, Forms] = {
     "conflict": ("конфликт", "конфликта", "конфликтов"),
     "page": ("страница", "страницы", "страниц"),
     "day": ("день", "дня", "дней"),
+    "step": ("шаг", "шага", "шагов"),
+    "file": ("файл", "файла", "файлов"),
+    "minute": ("минута", "минуты", "минут"),
+    "hour": ("час", "часа", "часов"),
 }
 # After «из», «около», «последних»: «из 21 шага», «около 5 минут», «последних 4 недель».
 GENITIVE: dict[str, Forms] = {
     "step": ("шага", "шагов", "шагов"),
     "minute": ("минуты", "минут", "минут"),
     "week": ("недели", "недель", "недель"),
+    "day": ("дня", "дней", "дней"),
+    "hour": ("часа", "часов", "часов"),
+}
+# After «в»: «в 3 файлах».
+PREPOSITIONAL: dict[str, Forms] = {
+    "file": ("файле", "файлах", "файлах"),
 }
 # After «за»: «за последние 4 недели».
 ACCUSATIVE: dict[str, Forms] = {
     "week": ("неделю", "недели", "недель"),
 }
-_CASES = {"nominative": NOUNS, "genitive": GENITIVE, "accusative": ACCUSATIVE}
+_CASES = {"nominative": NOUNS, "genitive": GENITIVE, "accusative": ACCUSATIVE, "prepositional": PREPOSITIONAL}
 
 
 def plural_form(n: int, forms: Forms) -> str:
@@ -57,6 +67,16 @@ def plural_form(n: int, forms: Forms) -> str:
 def plural(n: int, noun: str, case: str = "nominative") -> str:
     """«3 ученика»: the number and the noun of `NOUNS` (or of the case's table) in the right form."""
     return f"{n} {plural_form(n, _CASES[case][noun])}"
+
+
+def number_text(n: int) -> str:
+    """200000 → «200 000»: thousands set apart by a non-breaking space, as Russian writes numbers."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def size_text(size: int) -> str:
+    """A file size in whole megabytes: «50 МБ» (at least 1)."""
+    return f"{max(1, round(size / 1024 / 1024))} МБ"
 
 
 class RoleTitle(NamedTuple):

@@ -62,11 +62,10 @@ def test_loading_twice_changes_nothing(loaded):
     assert second.output.splitlines()[2] == f"Дальше: sferum-onboard progress --db {db} — сколько сделано по шагам и классам."
     pupils = sum(p.role == "pupil" for p in people)
     parents = sum(p.role == "parent" for p in people)
-    from sferum_onboard.messages import count
+    from sferum_onboard.wording import plural
 
     assert first.output.splitlines()[1] == summary.format(
-        pupils=count(pupils, "ученик", "ученика", "учеников"), parents=count(parents, "родитель", "родителя", "родителей"),
-        events=count(len(events), "отметка", "отметки", "отметок"))
+        pupils=plural(pupils, "pupil"), parents=plural(parents, "parent"), events=plural(len(events), "mark"))
 
 
 def share(people, states, who, steps) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sferum_onboard.wording import NOUNS, ROLE_TITLES, plural, role_title, role_title_plural
+from sferum_onboard.wording import NOUNS, ROLE_TITLES, number_text, plural, role_title, role_title_plural, size_text
 
 
 @pytest.mark.parametrize("n, text", [
@@ -21,6 +21,15 @@ def test_cases_after_prepositions():
     assert plural(5, "minute", "genitive") == "5 минут"  # «около 5 минут»
     assert plural(1, "week", "accusative") == "1 неделю"  # «за последние 1 неделю»
     assert plural(3, "week", "accusative") == "3 недели"
+    assert plural(21, "day", "genitive") == "21 дня"  # «старше 21 дня»
+    assert plural(2, "hour", "genitive") == "2 часов"  # «около 2 часов»
+    assert plural(1, "file", "prepositional") == "1 файле"  # «в 1 файле»
+    assert plural(3, "file", "prepositional") == "3 файлах"
+
+
+def test_numbers_and_sizes_read_as_russian_writes_them():
+    assert number_text(200000) == "200\u00a0000"
+    assert size_text(50 * 1024 * 1024) == "50 МБ" and size_text(10) == "1 МБ"
 
 
 def test_every_role_has_a_title_and_a_count_form():

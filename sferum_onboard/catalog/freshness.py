@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sferum_onboard.catalog.model import Catalog
 from sferum_onboard.dates import date_text
 from sferum_onboard.errors import Location
-from sferum_onboard.messages import CATALOG, count, count_genitive
+from sferum_onboard.messages import CATALOG
+from sferum_onboard.wording import plural
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class DueStep:
             reasons.append(CATALOG["stale-never"])
         elif self.old:
             reasons.append(CATALOG["stale-old"].format(date=date_text(self.checked),
-                                                       age=count(self.age, "день", "дня", "дней")))
+                                                       age=plural(self.age, "day")))
         kind = CATALOG["stale-school-step" if self.school else "stale-step"].format(id=self.id)
         text = f"{kind}: {', '.join(reasons)}"
         return text + (CATALOG["stale-note"].format(note=" ".join(self.note.split())) if self.note else "")
@@ -64,4 +65,4 @@ def due_steps(catalog: Catalog, days: int, today: dt.date) -> list[DueStep]:
 
 def due_summary(due: list[DueStep], total: int, days: int) -> str:
     return CATALOG["stale-summary"].format(
-        due=count(len(due), "шаг", "шага", "шагов"), total=total, days=count_genitive(days, "дня", "дней"))
+        due=plural(len(due), "step"), total=total, days=plural(days, "day", "genitive"))

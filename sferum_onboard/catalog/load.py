@@ -22,7 +22,8 @@ from sferum_onboard.catalog.model import (
 )
 from sferum_onboard.catalog.yamlload import YamlDocument, YamlProblem, read_yaml
 from sferum_onboard.errors import ContentError, Location, Problem, SferumError
-from sferum_onboard.messages import CATALOG, count
+from sferum_onboard.messages import CATALOG
+from sferum_onboard.wording import plural
 
 # File name → schema; every other checklists/*.yml is a checklist.
 SPECIAL_FILES = {
@@ -42,12 +43,12 @@ class ValidationReport:
     catalog: Catalog | None = None
 
     def summary(self) -> str:
-        checked = f"Проверено {count(self.files, 'файл', 'файла', 'файлов')}"
+        checked = f"Проверено {plural(self.files, 'file')}"
         if not self.problems:
             return f"{checked}: ошибок нет."
         files = len({p.location.file for p in self.problems})
-        found = count(len(self.problems), "ошибка", "ошибки", "ошибок")
-        where = count(files, "файле", "файлах", "файлах")
+        found = plural(len(self.problems), "error")
+        where = plural(files, "file", "prepositional")
         return f"{checked}: найдено {found} в {where}."
 
 

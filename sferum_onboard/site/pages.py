@@ -19,8 +19,8 @@ import segno
 
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
 from sferum_onboard.dates import date_text
-from sferum_onboard.messages import count, count_genitive
 from sferum_onboard.site.urls import absolute_url, relative_url
+from sferum_onboard.wording import plural
 
 PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
 # Reserved docs paths of generated pages (content/ must not use them).
@@ -52,29 +52,29 @@ def step_box_id(checklist_id: str, step_id: str) -> str:
 def minutes_text(minutes: int) -> str:
     """«5 минут», «1 час 30 минут»: for a table cell."""
     if minutes < 60:
-        return count(minutes, "минута", "минуты", "минут")
+        return plural(minutes, "minute")
     hours, rest = divmod(minutes, 60)
-    text = count(hours, "час", "часа", "часов")
-    return f"{text} {count(rest, 'минута', 'минуты', 'минут')}" if rest else text
+    text = plural(hours, "hour")
+    return f"{text} {plural(rest, 'minute')}" if rest else text
 
 
 def about_minutes(minutes: int) -> str:
     """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
     if minutes < 60:
-        return "около " + count_genitive(minutes, "минуты", "минут")
+        return "около " + plural(minutes, "minute", "genitive")
     hours, rest = divmod(minutes, 60)
-    text = count_genitive(hours, "часа", "часов")
-    return f"около {text} {count_genitive(rest, 'минуты', 'минут')}" if rest else f"около {text}"
+    text = plural(hours, "hour", "genitive")
+    return f"около {text} {plural(rest, 'minute', 'genitive')}" if rest else f"около {text}"
 
 
 def setup_time(steps) -> str:
     """«6 шагов, около 25 минут; потом — 2 шага со временем»: ongoing steps do not add to the setup time."""
     setup = [s for s in steps if not s.ongoing]
     later = len(steps) - len(setup)
-    parts = [f"{count(len(setup), 'шаг', 'шага', 'шагов')}, {about_minutes(sum(s.minutes for s in setup))}"] \
+    parts = [f"{plural(len(setup), 'step')}, {about_minutes(sum(s.minutes for s in setup))}"] \
         if setup else []
     if later:
-        parts.append(("потом — " if setup else "") + f"{count(later, 'шаг', 'шага', 'шагов')} со временем")
+        parts.append(("потом — " if setup else "") + f"{plural(later, 'step')} со временем")
     return "; ".join(parts)
 
 

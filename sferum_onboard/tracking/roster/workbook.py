@@ -19,7 +19,8 @@ from xml.etree import ElementTree
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from sferum_onboard.errors import DataError
-from sferum_onboard.messages import ROSTER, number_text, size_text
+from sferum_onboard.messages import ROSTER
+from sferum_onboard.wording import number_text, size_text
 from sferum_onboard.tracking.roster.limits import MAX_ROWS, MAX_SHEET_CELLS, MAX_UNPACKED_BYTES
 
 XLSX, ODS = "xlsx", "ods"
