@@ -103,6 +103,9 @@ def test_checklist_works_after_instant_navigation(visit):
     guarded_page = visit("parent/")
     page = guarded_page.page
     page.evaluate("window.__sameDocument = true")
+    # The theme intercepts clicks only once it has fetched sitemap.xml (its list of the site's own
+    # pages); a click before that is an ordinary page load.
+    page.wait_for_load_state("networkidle")
     page.locator("article a[href$='checklists/parent/']").first.click()
     page.wait_for_url(re.compile(r"checklists/parent/$"))
     page.locator("ol.so-checklist[data-so-ready]").wait_for()
