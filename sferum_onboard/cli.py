@@ -257,15 +257,14 @@ def build(project: Path, site_dir: Path | None) -> None:
     result = build_site(project, site_dir, progress=progress, private_dirs=_private_dirs())
     click.echo(SITE["built"].format(pages=plural(result.pages, "page"),
                                     site=_shown(result.site_dir)))
-    _warn_if_local_site_url(project)
+    _warn_if_local_site_url(result.catalog.settings)
 
 
-def _warn_if_local_site_url(project: Path) -> None:
+def _warn_if_local_site_url(settings) -> None:
     """The site is built either way (a local preview is fine); printed codes from it would lead nowhere."""
     from sferum_onboard.messages import SITE
     from sferum_onboard.site.urls import is_local_address
 
-    settings = _catalog(project).settings
     if settings is not None and is_local_address(settings.site_url):
         click.echo(SITE["site-url-local"].format(where=settings.site_url_at, url=settings.site_url), err=True)
 

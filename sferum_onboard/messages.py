@@ -340,6 +340,7 @@ SITE = {
     "mkdocs-warnings": "MkDocs не собрал сайт: в строгом режиме недопустимы предупреждения (ниже)",
     "mkdocs-failed": "MkDocs не собрал сайт: {error}",
     "zensical-failed": "Zensical не собрал сайт: {detail}",
+    "no-details": "нет подробностей",
     "no-zensical": "не установлен пакет zensical (второй движок сайта ставится с тестами: pip install -e '.[test]')",
     "unknown-engine": "неизвестный движок сайта «{engine}»: есть mkdocs и zensical",
     "no-pagefind": "не установлен пакет pagefind-bin: поиск по сайту не будет работать",

@@ -10,6 +10,7 @@ second, tested engine (`engine="zensical"`).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import shutil
 import subprocess
@@ -65,6 +66,7 @@ class SiteBuildError(SferumError):
 @dataclass(frozen=True)
 class BuiltSite:
     site_dir: Path
+    catalog: Catalog
     generated: GeneratedSite
     pages: int  # HTML pages MkDocs wrote
     search: SearchIndex | None
@@ -127,7 +129,7 @@ def build_site(
         index = build_search_index(target, generated.docs_dir)
     step("compress")
     precompress(target)
-    return BuiltSite(target, generated, pages, index)
+    return BuiltSite(target, catalog, generated, pages, index)
 
 
 class _Collect(logging.Handler):
@@ -163,10 +165,8 @@ def run_mkdocs(config) -> int:
 
 def run_zensical(project: Path, site_dir: Path) -> int:
     """zensical build (strict) of the generated tree into site_dir; returns the number of HTML pages."""
-    try:
-        import zensical  # noqa: F401  (only to tell a missing package from a failed build)
-    except ImportError:
-        raise SiteBuildError(SITE["no-zensical"]) from None
+    if importlib.util.find_spec("zensical") is None:  # a missing package, not a failed build
+        raise SiteBuildError(SITE["no-zensical"])
     build_dir = project / BUILD_DIR
     config = build_dir / "zensical.yml"
     config.write_text(ZENSICAL_CONFIG, "utf-8")
@@ -177,7 +177,7 @@ def run_zensical(project: Path, site_dir: Path) -> int:
     result = subprocess.run(command, cwd=build_dir, capture_output=True, text=True)
     if result.returncode != 0 or not (output / "index.html").is_file():
         lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
-        raise SiteBuildError(SITE["zensical-failed"].format(detail=(lines or ["нет подробностей"])[-1]), lines)
+        raise SiteBuildError(SITE["zensical-failed"].format(detail=(lines or [SITE["no-details"]])[-1]), lines)
     for name in ZENSICAL_UNUSED:
         (output / name).unlink(missing_ok=True)
     site_dir = Path(site_dir)

@@ -83,10 +83,7 @@ def generate_site(catalog: Catalog, build_dir: Path, coordinators: bool = False)
             continue
         data = source.read_bytes()
         if source.suffix == ".md":
-            text = expand_variables(data.decode("utf-8-sig"), variables)
-            if relative in start_pages:
-                text = replace_short_path(text, pages.render_short_path(catalog, start_pages[relative], relative))
-            data = text.encode("utf-8")
+            data = page_text(catalog, relative, data.decode("utf-8-sig"), variables, start_pages.get(relative)).encode()
         files[relative] = data
         copied.append(relative)
 
@@ -139,6 +136,12 @@ class ShortPathReading:
     setup: str  # the main checklist's setup time: «6 шагов, около 25 минут; потом — 2 шага со временем»
 
 
+def page_text(catalog: Catalog, page: str, text: str, variables: dict, start_of: Role | None = None) -> str:
+    """A content page as published: variables expanded and, on a role's start page, its short path."""
+    text = expand_variables(text, variables)
+    return replace_short_path(text, pages.render_short_path(catalog, start_of, page)) if start_of else text
+
+
 def short_path_reading(catalog: Catalog) -> list[ShortPathReading]:
     """Per role with a start page, in roles.yml order (README's table is made from this)."""
     variables = dict(catalog.settings.variables) if catalog.settings else {}
@@ -148,7 +151,7 @@ def short_path_reading(catalog: Catalog) -> list[ShortPathReading]:
         if source is None or not source.is_file():
             continue
         short_path = pages.render_short_path(catalog, role, role.guide.page)
-        text = replace_short_path(expand_variables(source.read_text("utf-8-sig"), variables), short_path)
+        text = page_text(catalog, role.guide.page, source.read_text("utf-8-sig"), variables, role)
         end = text.find(short_path)
         mains = pages.main_checklists(catalog, role.id)
         steps = [catalog.steps[i] for i in mains[0].step_ids] if mains else []
@@ -203,7 +206,7 @@ def site_settings(catalog: Catalog, logo: str | None) -> dict:
     if settings:
         config["site_name"] = settings.school_short_name
         config["site_url"] = settings.site_url
-        platform = settings.variables.get("platform.dat", "«Сферуму»")
+        platform = pages.platform_name(settings, "dat")
         config["site_description"] = f"Инструкции и чек-листы: {settings.school_name} подключается к {platform}"
         config["extra"] = {"school": {"name": settings.school_name, "region": settings.region or ""}}
     if logo:

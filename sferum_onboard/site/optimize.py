@@ -232,8 +232,8 @@ def optimize_site(site_dir: Path) -> Optimized:
     scripts: set[Path] = set()  # the scripts the pages load: pages share them, each is read once
     held: set[str] = set()  # the scripts the pages hold
     for page, text in texts.items():
-        linked = [found for found in (_local(site_dir, page, HREF.search(tag).group(1))
-                                      for tag in LINK_CSS.findall(text) if HREF.search(tag)) if found]
+        hrefs = (HREF.search(tag) for tag in LINK_CSS.findall(text))
+        linked = [found for found in (_local(site_dir, page, href.group(1)) for href in hrefs if href) if found]
         sheets[page] = tuple(path for path, _ in linked)
         roots[page] = linked[0][1] if linked else ""
         for _, src, _ in SCRIPT_SRC.findall(text):
@@ -319,18 +319,15 @@ def _drop_source_maps(site_dir: Path) -> None:
 
 
 def precompress(site_dir: Path) -> int:
-    """Write name.gz (and name.br) next to every text file of 1 KB or more; returns how many files."""
-    try:
-        import brotli
-    except ImportError:  # pragma: no cover - brotli is a dependency; gzip alone still helps
-        brotli = None
+    """Write name.gz and name.br next to every text file of 1 KB or more; returns how many files."""
+    import brotli
+
     written = 0
     for path in sorted(Path(site_dir).rglob("*")):
         if not path.is_file() or path.suffix not in COMPRESSIBLE or path.stat().st_size < COMPRESS_FROM:
             continue
         data = path.read_bytes()
         path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, 9, mtime=0))
-        if brotli is not None:
-            path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=BROTLI_QUALITY))
+        path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=BROTLI_QUALITY))
         written += 1
     return written

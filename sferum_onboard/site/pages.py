@@ -17,7 +17,8 @@ from typing import Callable
 
 import segno
 
-from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, Step, Target
+from sferum_onboard.catalog.grammar import LITERAL_FORMS
+from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, SiteSettings, Step, Target
 from sferum_onboard.dates import date_text
 from sferum_onboard.site.urls import absolute_url, relative_url
 from sferum_onboard.wording import plural
@@ -144,7 +145,7 @@ def render_checklist(catalog: Catalog, checklist: Checklist, titles: GuideTitles
     out.append(
         '<div class="so-progress" data-so-progress>'
         '<p class="so-progress__text" role="status" aria-live="polite">'
-        f'Выполнено 0 из {len(steps)} {"шага" if len(steps) % 10 == 1 and len(steps) % 100 != 11 else "шагов"}</p>'
+        f'Выполнено 0 из {plural(len(steps), "step", "genitive")}</p>'
         f'<progress class="so-progress__bar" max="{len(steps)}" value="0" aria-hidden="true"></progress>'
         '<p class="so-progress__actions">'
         f'<a class="so-progress__next" href="#{_h(steps[0].id) if steps else ""}"{"" if steps else " hidden"}>'
@@ -376,11 +377,16 @@ def audience_text(target: Target) -> str:
     return words
 
 
+def platform_name(settings: SiteSettings | None, case: str) -> str:
+    """The platform's name in a case («Сферуму» for "dat"), as site.yml declines it."""
+    return settings.variables.get(f"platform.{case}", LITERAL_FORMS[case]) if settings else LITERAL_FORMS[case]
+
+
 def render_roadmap(catalog: Catalog) -> str:
     page = ROADMAP_PAGE
     roadmap = catalog.roadmap
     school = catalog.settings.school_name if catalog.settings else ""
-    platform = catalog.settings.variables.get("platform.dat", "«Сферуму»") if catalog.settings else "«Сферуму»"
+    platform = platform_name(catalog.settings, "dat")
     out = [_front_matter("Дорожная карта", f"Цели школы по подключению к {platform} и сроки."),
            "# Дорожная карта\n\n"]
     if roadmap is None:
