@@ -983,6 +983,7 @@ def members_confirm(file, dry_run, by, project, db, school_name) -> None:
     from sferum_onboard.messages import MEMBERS
     from sferum_onboard.outputs.members_sheet import read_sheet
     from sferum_onboard.tracking.members.recording import confirm
+    from sferum_onboard.tracking.names import fold_name
     from sferum_onboard.views.members import confirm_lines
 
     catalog = _catalog(project)
@@ -991,11 +992,14 @@ def members_confirm(file, dry_run, by, project, db, school_name) -> None:
         raise DataError(MEMBERS["confirm-refused"].format(n=plural(len(sheet.problems), "error")),
                         list(sheet.problems))
     with open_store(db) as store:
-        school = store.school(school_name if school_name is not None else
-                              (sheet.school if len(store.schools()) > 1 else None))
-        if sheet.school_id != school.id or sheet.school != school.name:
-            raise DataError(MEMBERS["sheet-other-school"].format(file=file, sheet_school=sheet.school,
-                                                                 school=school.name))
+        if school_name is None:  # the sheet's own school, found by the number the sheet keeps
+            school = next((s for s in store.schools() if s.id == sheet.school_id), None) or store.school()
+        else:
+            school = store.school(school_name)
+        if sheet.school_id != school.id:
+            same_name = fold_name(sheet.school) == fold_name(school.name)
+            raise DataError(MEMBERS["sheet-other-store" if same_name else "sheet-other-school"].format(
+                file=file, sheet_school=sheet.school, school=school.name))
         record = confirm(store, catalog, school, sheet.check_id, sheet.decisions, who_records(by), dry_run=dry_run)
         _, rows_now = store.member_check(sheet.check_id)
     if dry_run:

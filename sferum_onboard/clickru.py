@@ -40,7 +40,7 @@ RUSSIAN = {
     "{name} {filename!r} is a file.": "{name} «{filename}» — это файл.",
     "{name} {filename!r} is not readable.": "{name} «{filename}» недоступен для чтения.",
     "{name} {filename!r} is not writable.": "{name} «{filename}» недоступен для записи.",
-    "{value!r} is not a valid {number_type}.": "«{value}» — не {number_type}.",
+    "{value!r} is not a valid {number_type}.": "«{value}» — не число.",  # Click's type name is English
     "{value} is not in the range {range}.": "{value} вне диапазона {range}.",
     "{value!r} is not a valid boolean. Recognized values: {states}": "«{value}» — не логическое значение; допустимо: {states}",
     "Choose from:\n\t{choices}": "Выберите одно из:\n\t{choices}",

@@ -53,3 +53,10 @@ def test_unknown_command_is_usage_error():
     result = CliRunner().invoke(cli, ["valdate"])
     assert result.exit_code == 2
     assert "Ошибка: Нет такой команды «valdate»." in result.output
+
+
+@pytest.mark.parametrize("args", [["members", "resolve", "abc"], ["validate", ".", "--stale", "abc"]])
+def test_a_word_where_a_number_is_wanted_is_refused_in_russian(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "«abc» — не число" in result.output and "integer" not in result.output, result.output

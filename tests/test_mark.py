@@ -120,6 +120,7 @@ def test_unmark_appends_an_undone_event(school_db):
 def test_a_backdated_event_that_does_not_decide_the_state_is_flagged(school_db):
     run("mark", *PROJECT, "--db", school_db, "#1", "install-max", "--at", "2026-09-10")
     result = run("unmark", *PROJECT, "--db", school_db, "#1", "install-max", "--at", "2026-09-05")
+    assert result.output.splitlines()[0].endswith("(05.09.2026, Петрова Н. И.).")  # the event just written
     assert result.output.splitlines()[1] == (
         "  Внимание: позже (10.09.2026, Петрова Н. И.) записано «выполнен» — текущее состояние не изменилось.")
 

@@ -129,3 +129,24 @@ def test_a_file_that_is_no_confirm_sheet_is_refused(school, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (f"Ошибка: {other}: это не лист сверки, записанный командой sferum-onboard members "
                              "import -o (нет служебных данных)\n")
+
+
+@pytest.mark.parametrize("school_name, message", [
+    (None, "лист сверки записан из другой базы учёта (школа «{school}» в ней под другим номером); загрузите его "
+           "в ту базу (--db) или запишите лист заново (members import -o)"),
+    ("Лицей № 5", "лист сверки записан для школы «Лицей № 5», а загружается в «{school}»"),
+])
+def test_a_sheet_of_another_store_or_school_is_refused_with_what_it_is(school, tmp_path, school_name, message):
+    url, _ = school
+    sheet = tmp_path / "сверка.xlsx"
+    import_parents(url, "-o", str(sheet))
+    book = load_workbook(sheet)
+    meta = {row[0].value: row[1] for row in book["meta"].iter_rows() if row[0].value}
+    stored_school = meta["school"].value
+    meta["school_id"].value = 999
+    if school_name:
+        meta["school"].value = school_name
+    book.save(sheet)
+    result = run("members", "confirm", str(sheet), *PROJECT, "--db", url, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == f"Ошибка: {sheet}: {message.format(school=stored_school)}\n"

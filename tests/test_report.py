@@ -177,6 +177,14 @@ def test_site_folders_follow_inherit_as_mkdocs_does(tmp_path):
     check_output_dir(tmp_path / "out", tmp_path)
 
 
+@pytest.mark.parametrize("config", ["- site\n- docs\n", "site_name: [\n", "just text\n"])
+def test_a_mkdocs_yml_that_is_no_mapping_still_keeps_reports_out_of_the_site(tmp_path, config):
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    with pytest.raises(DataError):
+        check_output_dir(tmp_path / "site" / "r", tmp_path)
+    check_output_dir(tmp_path / "out", tmp_path)
+
+
 def test_a_symlink_into_the_site_folder_is_refused(tmp_path):
     (tmp_path / "site").mkdir()
     os.symlink(tmp_path / "site", tmp_path / "reports")

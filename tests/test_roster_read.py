@@ -105,6 +105,12 @@ def _excel_sep_hint(tmp):
     return path
 
 
+def _excel_sep_hint_tab(tmp):  # the hint names a tab: the line must not be stripped before it is read
+    path = write_csv(tmp / "r.csv", PUPILS, delimiter="\t")
+    path.write_bytes(b"sep=\t\r\n" + path.read_bytes())
+    return path
+
+
 VARIANTS = {
     "cp1251 with ;": (_cp1251_semicolon, "cp1251", ";"),
     "UTF-8 BOM with ,": (_utf8_bom_comma, "utf-8-sig", ","),
@@ -120,6 +126,7 @@ VARIANTS = {
     "class sections": (_sections, "cp1251", ";"),
     "a sheet per class": (_sheet_per_class, None, None),
     "Excel sep= line": (_excel_sep_hint, "utf-8", ","),
+    "Excel sep= line naming a tab": (_excel_sep_hint_tab, "utf-8", "\t"),
     "XLSX with shared strings and rich text": (_excel_shared_strings, None, None),
 }
 

@@ -187,14 +187,13 @@ def _mkdocs_settings(config: Path) -> dict:
         return {}
     try:
         with config.open("rb") as source:
-            return yaml_load(source)
-    except ConfigurationError:
-        pass
-    try:
-        with config.open("rb") as source:
-            settings = yaml.load(source, Loader=get_yaml_loader())
-    except yaml.YAMLError:
-        return {}
+            settings = yaml_load(source)
+    except ConfigurationError:  # the inherited file is not generated yet
+        try:
+            with config.open("rb") as source:
+                settings = yaml.load(source, Loader=get_yaml_loader())
+        except yaml.YAMLError:
+            return {}
     return settings if isinstance(settings, dict) else {}
 
 

@@ -13,7 +13,7 @@ from sferum_onboard.errors import DataError, NotFoundError, StepNotForPersonErro
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.membership import profile_of
-from sferum_onboard.tracking.model import UNDONE, Candidate, Person, School, StepState
+from sferum_onboard.tracking.model import UNDONE, Candidate, Event, Person, School, StepState
 from sferum_onboard.tracking.store import NewEvent, Store
 
 
@@ -63,10 +63,18 @@ class MarkOutcome:
     person: Person | None
     who: Candidate | None  # the person with their classes, to name them (None: the school)
     step_id: str
-    recorded: bool  # an event was appended
+    written: Event | None  # the event appended (None: nothing was)
     before: StepState | None  # the state before
     after: StepState | None  # the state now
-    effective: bool = True  # the new event decides the current state
+
+    @property
+    def recorded(self) -> bool:
+        return self.written is not None
+
+    @property
+    def effective(self) -> bool:
+        """The new event decides the current state (a later one may outrank it)."""
+        return self.written is None or (self.after is not None and self.after.event_id == self.written.id)
 
 
 def record(
@@ -116,12 +124,8 @@ def record(
     outcomes = []
     for person in subjects:
         key = person.id if person else None
-        event = by_subject.get(key)
-        state_after = after.get(key)
-        outcomes.append(MarkOutcome(
-            person, named[person], step_id, event is not None, before.get(key), state_after,
-            effective=event is None or (state_after is not None and state_after.event_id == event.id),
-        ))
+        outcomes.append(MarkOutcome(person, named[person], step_id, by_subject.get(key), before.get(key),
+                                    after.get(key)))
     return outcomes, old_id
 
 

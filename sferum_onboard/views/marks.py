@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sferum_onboard.dates import moment_text
 from sferum_onboard.tracking.marking import MarkOutcome
-from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, School, StepState
+from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, UNDONE, Event, School, StepState
 from sferum_onboard.views.messages import TRACKING_VIEW as VIEW
 from sferum_onboard.views.people import describe_person
 
@@ -15,7 +15,7 @@ def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str, school: Sch
     for outcome in outcomes:
         step = catalog.steps.get(outcome.step_id) or catalog.org_steps[outcome.step_id]
         who = describe_person(outcome.who) if outcome.who else VIEW["school-title"].format(school=school.name)
-        when = _when(outcome.after if outcome.recorded else outcome.before)
+        when = _when(outcome.written or outcome.before)
         if not outcome.recorded:
             key = "already-unmarked" if action == UNDONE else "already-marked"
             lines.append(VIEW[key].format(who=who, step=step.title, when=when))
@@ -28,9 +28,10 @@ def outcome_lines(outcomes: list[MarkOutcome], catalog, action: str, school: Sch
     return lines
 
 
-def _when(state: StepState | None) -> str:
-    if state is None:
+def _when(fact: StepState | Event | None) -> str:
+    """When a state was set or an event written, and by whom."""
+    if fact is None:
         return ""
-    text = moment_text(state.at)
-    return f"{text}, {state.recorded_by}" if state.recorded_by else text
+    text = moment_text(fact.at)
+    return f"{text}, {fact.recorded_by}" if fact.recorded_by else text
 

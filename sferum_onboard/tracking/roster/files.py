@@ -145,8 +145,9 @@ class Table:
 def csv_table(label: str, text: str, kind: str | None) -> tuple[Table, str]:
     lines = text.splitlines()
     first_row = 1
-    if lines and re.fullmatch(r"\s*sep=(.)\s*", lines[0]):  # Excel's own delimiter hint
-        delimiter = lines[0].strip()[4]
+    hint = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None  # Excel's own delimiter hint
+    if hint:
+        delimiter = hint.group(1)
         text = text.split("\n", 1)[1] if "\n" in text else ""
         first_row = 2
     else:
