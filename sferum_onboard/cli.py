@@ -18,7 +18,8 @@ import click
 from sferum_onboard import __version__
 from sferum_onboard.clickru import install as install_russian_click
 from sferum_onboard.errors import ContentError, SferumError
-from sferum_onboard.messages import os_error
+from sferum_onboard.messages import CATALOG
+from sferum_onboard.reasons import os_error
 from sferum_onboard.wording import plural
 
 # --- plumbing --------------------------------------------------------------
@@ -115,13 +116,21 @@ def project_option(func=None, *, needed: bool = True):
     """`--project ПАПКА`; the command gets the folder found (see `_project`), or None when not `needed` and
     there is none (a roster import only reads the school's name from the project, if it has one)."""
 
-    def resolve(_ctx, _param, value):
+    def resolve(ctx, _param, value):
+        from sferum_onboard.catalog.project import PROJECT_ENV, is_project
+
         if needed:
             return _project(value)
-        try:
-            return _project(value)
-        except click.ClickException:
-            return None
+        given = value or ctx.meta.get(_PROJECT_META) or os.environ.get(PROJECT_ENV)
+        if not given:  # only a folder the user did not name may be missing
+            try:
+                return _project(None)
+            except click.ClickException:
+                return None
+        project = _project(value)
+        if not is_project(project):
+            raise click.ClickException(CATALOG["not-a-project"].format(folder=project))
+        return project
 
     def decorate(f):
         return click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -1,40 +1,11 @@
-"""The one place for Russian user-facing messages: templates and the words of system errors
-(numbers and nouns after them: wording.py).
+"""The one place for Russian user-facing messages: templates (numbers and nouns after them: wording.py;
+what the system and the database driver say, in Russian: reasons.py).
 
 Problem codes are stable identifiers (shown by `--format json`); the text is
 for people. Templates use `str.format` fields.
 """
 
 from __future__ import annotations
-
-import errno
-
-_OS_ERRORS = {
-    errno.ENOENT: "нет такого файла или папки",
-    errno.EACCES: "нет прав доступа",
-    errno.EPERM: "действие запрещено системой",
-    errno.EISDIR: "это папка, а не файл",
-    errno.ENOTDIR: "часть пути — не папка",
-    errno.ENOSPC: "на диске нет места",
-    errno.EROFS: "диск только для чтения",
-    errno.EEXIST: "такой файл уже есть",
-    errno.ENAMETOOLONG: "слишком длинное имя",
-    errno.EMFILE: "открыто слишком много файлов",
-    errno.EBUSY: "файл занят другой программой",
-}
-
-
-def os_reason(error: OSError) -> str:
-    """Why the system refused, in Russian (the OS's own text is English here)."""
-    return _OS_ERRORS.get(error.errno, error.strerror or type(error).__name__)
-
-
-def os_error(error: OSError) -> str:
-    """A whole Russian sentence for a file-system error, naming the path."""
-    path = error.filename
-    where = f"«{path}»" if path else "файл"
-    return f"не удаётся записать или прочитать {where}: {os_reason(error)}"
-
 
 # --- reading files -------------------------------------------------------
 CATALOG = {
@@ -54,6 +25,7 @@ CATALOG = {
     "no-yaml": "в папке «{folder}» нет ни одного YAML-файла (*.yml)",
     "no-project": "не найдена папка проекта: ни в «{folder}», ни в папках выше нет checklists/ и site_config/; "
                   "перейдите в папку проекта или укажите её: --project ПАПКА (или переменная {env}=ПАПКА)",
+    "not-a-project": "«{folder}» — не папка проекта: в ней нет checklists/ и site_config/",
     "unknown-file-kind": "непонятно, что это за файл: ожидаются чек-листы в «checklists/», а в «site_config/» — roadmap.yml и school.yml",
     # --- schema ----------------------------------------------------------
     "schema-required": "не хватает обязательного поля «{field}»",

@@ -1,11 +1,11 @@
 """The package's shape: layers imported in one direction, no import cycle, every module importable alone.
 
 catalog → site → tracking → outputs → the command line (cli.py, clickru.py,
-views/), over a base of errors, messages, wording and dates: a module
+views/), over a base of errors, messages, reasons, wording and dates: a module
 imports its own layer or lower ones only. Nothing under tracking/ imports
 rich or Click or holds Russian text beyond the vocabulary it reads
 rosters and chats' member lists with and the demo school's fictional names: the sentences people
-read live in messages.py, wording.py and the views.
+read live in messages.py, reasons.py, wording.py and the views.
 """
 
 from __future__ import annotations

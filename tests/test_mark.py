@@ -233,6 +233,7 @@ def test_unreachable_store_is_a_message_not_a_traceback():
     result = run("status", *PROJECT, "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=2", ok=False)
     assert result.exit_code == 1
     assert result.stderr.startswith("Ошибка: не удаётся подключиться к базе «postgresql+psycopg://nobody@127.0.0.1:1/x")
+    assert result.stderr.endswith("сервер базы не отвечает: он не запущен или слушает другой порт\n"), result.stderr
 
 
 def test_marks_are_history_in_the_store(school_db):

@@ -100,3 +100,12 @@ def test_a_roster_import_needs_no_project(outside, monkeypatch, tmp_path):
     output = invoke(outside, monkeypatch, "roster", "import", "ученики.csv", "--school", "МБОУ СОШ № 3",
                     "--db", str(tmp_path / "store.sqlite"))
     assert output.splitlines()[-1] == f"Записано в базу {tmp_path / 'store.sqlite'}, школа «МБОУ СОШ № 3»."
+
+
+def test_a_roster_import_told_a_folder_that_is_no_project_says_so(outside, monkeypatch, tmp_path):
+    (outside / "ученики.csv").write_text("ФИО;Класс\nИванова Анна;5А\n", encoding="utf-8")
+    typo = tmp_path / "проект-с-опечаткой"
+    output = invoke(outside, monkeypatch, "roster", "import", "ученики.csv", "--project", str(typo),
+                    "--db", str(tmp_path / "store.sqlite"), code=1)
+    assert output == f"Ошибка: «{typo}» — не папка проекта: в ней нет checklists/ и site_config/\n"
+    assert not (tmp_path / "store.sqlite").exists()

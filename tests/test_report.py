@@ -157,6 +157,7 @@ def test_output_inside_the_site_folder_is_refused(school_db, tmp_path):
     ("site_dir: public\n", "public/x/y", "site-copy"),
     ("docs_dir: 'build/docs'  # generated\nsite_dir: \"www\"\n", "www", "build/other"),
     ("", "build/docs/reports", "build"),
+    ("", "content/parent", "content-drafts"),  # a kit's PDF there would be copied into the site
 ])
 def test_site_folders_come_from_mkdocs_yml(tmp_path, config, inside, outside):
     (tmp_path / "mkdocs.yml").write_text("site_name: Школа\n" + config, encoding="utf-8")

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from sferum_onboard.errors import Location, Problem
-from sferum_onboard.messages import CATALOG, YAML_PROBLEM_FALLBACK, YAML_PROBLEMS, os_reason
+from sferum_onboard.messages import CATALOG, YAML_PROBLEM_FALLBACK, YAML_PROBLEMS
+from sferum_onboard.reasons import os_reason
 
 try:  # the C parser is much faster; the pure one is a fallback
     from yaml import CSafeLoader as _Loader

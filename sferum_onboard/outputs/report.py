@@ -169,9 +169,10 @@ def render_district_html(catalog: Catalog, views: Sequence[ReportView], folders:
 
 
 def site_folders(project: Path) -> list[Path]:
-    """Folders that get published: «site» and the generated docs, and the site_dir and docs_dir of
-    mkdocs.yml as MkDocs' own loader reads it (INHERIT and !ENV included)."""
-    found = [project / "site", project / "build" / "docs"]
+    """Folders that get published: «site», the guides (content/ is copied into the site) and the generated
+    docs, and the site_dir and docs_dir of mkdocs.yml as MkDocs' own loader reads it (INHERIT and !ENV
+    included)."""
+    found = [project / "site", project / "content", project / "build" / "docs"]
     settings = _mkdocs_settings(project / "mkdocs.yml")
     found.extend(project / settings[key] for key in ("site_dir", "docs_dir") if isinstance(settings.get(key), str))
     return found

@@ -12,7 +12,8 @@ from typing import Iterator, Mapping
 
 from sferum_onboard.dates import DATE_FORMAT
 from sferum_onboard.errors import DataError
-from sferum_onboard.messages import ROSTER, os_reason
+from sferum_onboard.messages import ROSTER
+from sferum_onboard.reasons import os_reason
 from sferum_onboard.wording import number_text, size_text
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.roster.header import find_header

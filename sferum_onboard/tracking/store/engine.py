@@ -19,7 +19,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from sferum_onboard.errors import StoreError
-from sferum_onboard.messages import TRACKING, os_reason
+from sferum_onboard.messages import TRACKING
+from sferum_onboard.reasons import driver_reason, os_reason
 from sferum_onboard.tracking.paths import is_url, store_target
 
 SCHEMA_REVISION = "0004"  # the newest migration in tracking/store/migrations/versions
@@ -248,7 +249,8 @@ def _rejected(error: sa.exc.DatabaseError) -> StoreError:
 
 
 def _first_line(error: object) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    """The driver's reason in Russian (its first line when it is not a known one)."""
+    return driver_reason(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
 
 
 def _current_revision(conn: Connection) -> str | None:
