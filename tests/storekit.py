@@ -25,7 +25,8 @@ from sferum_onboard.tracking.roster import Roster, RosterPerson
 from sferum_onboard.tracking.store import Store
 from sferum_onboard.tracking.store.people import insert_people, link_households
 from sferum_onboard.tracking.store.schools import ensure_classes, lock_school, school_id_of, touch
-from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, people
+from sferum_onboard.tracking.membership import ROLE_ORDER
+from sferum_onboard.tracking.store.tables import classes, people
 from tests.conftest import require
 
 TRACKING_PROJECT = Path(__file__).parent / "fixtures" / "tracking_project"

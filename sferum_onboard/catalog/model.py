@@ -219,6 +219,11 @@ class Catalog:
                 ids.update(dict.fromkeys(checklist.step_ids))
         return tuple(self.steps[i] for i in ids)
 
+    def stored_ids(self, step_ids) -> set[str]:
+        """The ids events of these steps may be stored under: theirs and the ones they were renamed from."""
+        wanted = set(step_ids)
+        return wanted | {old for old, new in self.renames.items() if new in wanted}
+
     def current_id(self, step_id: str) -> str | None:
         """The id a step has now, following renamed_from; None for a retired id."""
         if step_id in self.steps or step_id in self.org_steps:

@@ -19,9 +19,8 @@ from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
 from sferum_onboard.outputs.labels import class_label, group_count, guide_url, helper_text, role_label
 from sferum_onboard.tracking import roadmap
-from sferum_onboard.tracking.membership import class_sort_key
+from sferum_onboard.tracking.membership import ROLE_ORDER, class_sort_key
 
-ROLE_ORDER = {"administrator": 0, "teacher": 1, "pupil": 2, "parent": 3}
 STAFF_SECTION = "Сотрудники"
 NO_CLASS_SECTION = "Без класса"
 
@@ -137,7 +136,7 @@ def report_view(catalog: Catalog, result: roadmap.SchoolResult, generated: dt.da
     keyed = []
     for entry in result.people:
         person = entry.person
-        order = ROLE_ORDER.get(person.role, 4)
+        order = ROLE_ORDER.get(person.role, len(ROLE_ORDER))
         classes = class_label(person, pupil_classes)
         if order < 2:
             section = STAFF_SECTION

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Mapping, NamedTuple
 
-from sferum_onboard.catalog.model import MILESTONES
+from sferum_onboard.catalog.model import MILESTONES, PERSON_ROLES
 from sferum_onboard.tracking.model import Person
 
 # Where a person's classes come from, by role.
@@ -47,6 +47,14 @@ def classes_of(person: Person, pupil_classes: Mapping[int, str | None]) -> tuple
     names.discard(None)
     names.discard("")
     return tuple(sorted(names, key=class_sort_key)) if len(names) > 1 else tuple(names)
+
+
+# People are listed administrators first, then teachers, pupils and parents.
+ROLE_ORDER = {role: n for n, role in enumerate(PERSON_ROLES)}
+
+
+def role_sort_key(role: str | None) -> tuple:
+    return (ROLE_ORDER.get(role, len(ROLE_ORDER)), role or "")
 
 
 def class_sort_key(name: str | None) -> tuple:

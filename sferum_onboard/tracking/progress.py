@@ -22,7 +22,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from sferum_onboard.percent import rounded
 from sferum_onboard.tracking.membership import (
-    Profile, StepLayouts, class_sort_key, classes_of, profile_of, step_order,
+    Profile, StepLayouts, class_sort_key, classes_of, profile_of, role_sort_key, step_order,
 )
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Person, StepState, is_open
 
@@ -268,16 +268,10 @@ def progress_from_buckets(
             make((step_id, title, n, done.get(step_id, 0), exempt.get(step_id, 0), 0))
             for (step_id, title), n in zip(named, eligible)))
 
-    key = class_sort_key if by == "class" else _role_sort_key
+    key = class_sort_key if by == "class" else role_sort_key
     progress_groups = tuple(group_progress(g, groups[g]) for g in sorted(groups, key=key))
     retired = {step_id: n for step_id, n in sorted(total.retired.items()) if n}
     return Progress(by, group_progress(None, total), progress_groups, retired)
-
-
-def _role_sort_key(role: str | None) -> tuple:
-    from sferum_onboard.catalog.model import PERSON_ROLES
-
-    return (PERSON_ROLES.index(role) if role in PERSON_ROLES else len(PERSON_ROLES), role or "")
 
 
 def aggregate_progress(

@@ -67,9 +67,7 @@ def verify(store: Store, catalog, school: School, person_ids: Iterable[int], peo
     steps = {pid: step for pid in dict.fromkeys(person_ids) if (step := joined_step(layouts, people[pid]))}
     if not steps:
         return [], []
-    wanted = sorted(set(steps.values()))
-    old_ids = [old for old, new in (getattr(catalog, "renames", {}) or {}).items() if new in wanted]
-    history = store.events(school, person_ids=list(steps), step_ids=wanted + old_ids)
+    history = store.events(school, person_ids=list(steps), step_ids=sorted(catalog.stored_ids(steps.values())))
     verified = verified_keys(history, catalog)
     new_events = [NewEvent(school.id, person_id, step_id, DONE, listed_at, recorded_by, MEMBERS_SOURCE, chat)
                   for person_id, step_id in steps.items() if (person_id, step_id) not in verified]

@@ -159,8 +159,7 @@ class MembersMixin:
         if not pairs:
             return frozenset()
         current = {catalog.current_id(s) or s if catalog is not None else s for _, s in pairs}
-        renames = dict(getattr(catalog, "renames", {}) or {}) if catalog is not None else {}
-        stored = current | {old for old, new in renames.items() if new in current} | {s for _, s in pairs}
+        stored = (catalog.stored_ids(current) if catalog is not None else current) | {s for _, s in pairs}
         history = self.events(school, person_ids={p for p, _ in pairs}, step_ids=sorted(stored), as_of=as_of)
         return verified_keys(history, catalog, as_of)
 

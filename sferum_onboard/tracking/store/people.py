@@ -12,12 +12,12 @@ from sferum_onboard.dates import now
 from sferum_onboard.errors import AmbiguousError, NotFoundError
 from sferum_onboard.messages import TRACKING
 from sferum_onboard.tracking.classes import normalise_class
-from sferum_onboard.tracking.membership import class_sort_key, classes_of, has_role
+from sferum_onboard.tracking.membership import ROLE_ORDER, class_sort_key, classes_of, has_role
 from sferum_onboard.tracking.model import Candidate, Person, School
 from sferum_onboard.tracking.names import fold_name, name_matches
 from sferum_onboard.tracking.store.bulk import bulk_insert, chunks, insert_with_ids
 from sferum_onboard.tracking.store.schools import ensure_classes, school_id_of, touch
-from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, households, people, teaching
+from sferum_onboard.tracking.store.tables import classes, households, people, teaching
 
 
 class PeopleMixin:

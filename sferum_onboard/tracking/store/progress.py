@@ -8,14 +8,15 @@ import sqlalchemy as sa
 
 from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.membership import (
-    CHILDREN_CLASSES, CLASS_MEMBERSHIP, LED_CLASSES, OWN_CLASS, Profile, StepLayouts, classes_of, has_role,
+    CHILDREN_CLASSES, CLASS_MEMBERSHIP, LED_CLASSES, OWN_CLASS, ROLE_ORDER, Profile, StepLayouts, classes_of,
+    has_role,
 )
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, School
 from sferum_onboard.tracking.progress import Bucket, Progress, count_verified, progress_from_buckets, with_verified
 from sferum_onboard.tracking.store.people import load_people, role_clause
 from sferum_onboard.tracking.store.schools import school_id_of
 from sferum_onboard.tracking.store.states import state_source
-from sferum_onboard.tracking.store.tables import ROLE_ORDER, classes, households, people
+from sferum_onboard.tracking.store.tables import classes, households, people
 
 PROFILE_BASE = 1024  # membership counts stay below this in the packed profile code
 
@@ -72,7 +73,7 @@ class ProgressMixin:
 def _profile_code(columns, memberships):
     """One integer for what decides a checklist (role, class-leader and specialist flags) and the
     number of classes a person counts in: a narrow GROUP BY key for the big aggregate."""
-    role_code = sa.case({r: i for i, r in enumerate(ROLE_ORDER)}, value=columns.role, else_=len(ROLE_ORDER))
+    role_code = sa.case(ROLE_ORDER, value=columns.role, else_=len(ROLE_ORDER))
     return (role_code * 4 + sa.cast(columns.class_leader, sa.Integer) * 2
             + sa.cast(columns.specialist, sa.Integer)) * PROFILE_BASE + memberships
 

@@ -76,9 +76,7 @@ class StatesMixin:
     ) -> list[tuple[int, str, dt.datetime]]:
         """(person_id, current step id, first "done") for these steps (current ids; their old ids
         are followed), for burn-up charts: one indexed aggregate instead of loading the log."""
-        wanted = set(step_ids)
-        renames = dict(getattr(catalog, "renames", {}) or {}) if catalog is not None else {}
-        stored_ids = sorted(wanted | {old for old, new in renames.items() if new in wanted})
+        stored_ids = sorted(catalog.stored_ids(step_ids) if catalog is not None else set(step_ids))
         if not stored_ids:
             return []
         step = step_case(events.c.step_id, catalog)
@@ -95,9 +93,14 @@ class StatesMixin:
             return [tuple(row) for row in conn.execute(query)]
 
 
+def _renames(catalog) -> dict[str, str]:
+    """Old step id → current one (empty without a catalog)."""
+    return dict(catalog.renames) if catalog is not None else {}
+
+
 def step_case(column, catalog):
     """SQL mapping an old step id to its current one (renamed_from), for the given catalog."""
-    renames = dict(getattr(catalog, "renames", {}) or {}) if catalog is not None else {}
+    renames = _renames(catalog)
     if not renames:
         return column
     return sa.case(renames, value=column, else_=column)
@@ -125,7 +128,7 @@ def state_source(conn: Connection, catalog, as_of):
     for a past date) the log is reduced with a window function.
     """
     limit = as_of_limit(as_of)
-    renames = dict(getattr(catalog, "renames", {}) or {}) if catalog is not None else {}
+    renames = _renames(catalog)
     needs_fold = bool(renames) and conn.execute(
         sa.select(step_state.c.step_id).where(step_state.c.step_id.in_(list(renames))).limit(1)).first() is not None
     if limit is None and not needs_fold:

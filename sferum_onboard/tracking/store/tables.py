@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from sferum_onboard.catalog.model import PERSON_ROLES
-
-# People are listed administrators first, then teachers, pupils and parents.
-ROLE_ORDER = {role: n for n, role in enumerate(PERSON_ROLES)}
-
 metadata = sa.MetaData()
 
 
