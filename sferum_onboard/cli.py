@@ -287,7 +287,7 @@ def _shown(path: Path) -> str:
 
 def _host_port(value: str) -> str:
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not port.isdecimal() or not 0 < int(port) < 65536:
         raise click.BadParameter(f"«{value}» — нужен адрес вида 127.0.0.1:8000")
     return value
 
@@ -349,7 +349,7 @@ def _console():
     from rich.console import Console
 
     columns = os.environ.get("COLUMNS", "")
-    width = None if sys.stdout.isatty() else int(columns) if columns.isdigit() else 120
+    width = None if sys.stdout.isatty() else int(columns) if columns.isdecimal() else 120
     return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 
@@ -796,8 +796,7 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
 
     Пример: sferum-onboard sheet export --class 7А -o 7А.xlsx
     """
-    import datetime as dt
-
+    from sferum_onboard.dates import now as dt_now
     from sferum_onboard.views.messages import ROSTER_VIEW as VIEW
     from sferum_onboard.outputs import sheet
     from sferum_onboard.outputs.private_files import save_workbook
@@ -819,7 +818,7 @@ def sheet_export(class_name, output, force, project, db, school_name) -> None:
         in_class = {p.id: p.full_name for p in pupils}
         children = {p.id: ", ".join(in_class[c] for c in p.children if c in in_class) for p in parents}
         book = sheet.build_sheet(catalog, school, the_class.name, pupils, parents, states,
-                                 exported_at=dt.datetime.now().replace(microsecond=0),
+                                 exported_at=dt_now(),
                                  last_event_id=last_event_id, children_names=children)
     save_workbook(book, output)
     click.echo(VIEW["sheet-written"].format(

@@ -11,7 +11,6 @@ or LibreOffice as XLSX or ODS (python-calamine reads both), into decisions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -25,6 +24,7 @@ from sferum_onboard.tracking.members.matching import MISSING, OUTSIDER, UNSURE, 
 from sferum_onboard.tracking.members.recording import Decision
 from sferum_onboard.tracking.model import MemberCheck, Person, School
 from sferum_onboard.tracking.roster.files import open_workbook
+from sferum_onboard.tracking.roster.workbook import cell_code, plain_text
 
 FORMAT = "sferum-onboard member check"
 FORMAT_VERSION = 1
@@ -159,7 +159,7 @@ def read_sheet(path: Path) -> ReturnedSheet:
     names = {s.name for s in book.sheets}
     if META_SHEET not in names or CHECK_SHEET not in names:
         raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
-    meta = {str(row[0]): _plain(row[1]) for row in book.rows(META_SHEET) if len(row) > 1 and row[0]}
+    meta = {str(row[0]): plain_text(row[1]) for row in book.rows(META_SHEET) if len(row) > 1 and row[0]}
     rows = book.rows(CHECK_SHEET, f"{label}[{CHECK_SHEET}]")
     if meta.get("format") != FORMAT:
         raise DataError(MEMBERS["sheet-not-ours"].format(file=label))
@@ -174,33 +174,17 @@ def read_sheet(path: Path) -> ReturnedSheet:
     for number, values in enumerate(rows, 1):
         if number < FIRST_ROW or len(values) < DECISION:
             continue
-        line = _number(values[LINE - 1])
+        line = cell_code(values[LINE - 1])
         if line is None:
             continue
         location = Location(where, number, DECISION)
         value = values[DECISION - 1]
-        code, text = _number(value), _plain(value)
-        if code is None and text.lstrip("#№").strip().isdigit():
+        code, text = cell_code(value), plain_text(value)
+        if code is None and text.lstrip("#№").strip().isdecimal():
             code = int(text.lstrip("#№").strip())
         outsider = code is None and text.casefold().replace("ё", "е") in NOT_OURS
         if code is None and not outsider and text:
             problems.append(Problem(location, "members-decision-unknown", MEMBERS["decision-unknown"].format(value=text)))
             continue
-        decisions.append(Decision(line, code, outsider, _plain(values[TEXT - 1]), location))
+        decisions.append(Decision(line, code, outsider, plain_text(values[TEXT - 1]), location))
     return ReturnedSheet(path, meta.get("school", ""), school_id, check_id, tuple(decisions), tuple(problems))
-
-
-def _plain(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split()) if value not in (None, "") else ""
-
-
-def _number(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
-    return None

@@ -25,6 +25,7 @@ import yaml
 from sferum_onboard import __version__, percent
 from sferum_onboard.catalog.model import MILESTONES, Catalog
 from sferum_onboard.dates import DATETIME_FORMAT, date_text
+from sferum_onboard.dates import now as dt_now
 from sferum_onboard.errors import DataError, NotFoundError
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
@@ -161,7 +162,7 @@ def render_district_html(catalog: Catalog, views: Sequence[ReportView], folders:
     targets, rows, totals = district_rows(views, folders)
     return environment().get_template("district.html.j2").render(
         catalog=catalog, targets=targets, rows=rows, totals=totals, as_of=as_of,
-        generated=views[0].generated if views else dt.datetime.now().replace(microsecond=0),
+        generated=views[0].generated if views else dt_now(),
     )
 
 
@@ -229,7 +230,7 @@ def write_reports(
     if project is not None:
         check_output_dir(out_dir, project)
     results = list(results)
-    generated = dt.datetime.now().replace(microsecond=0)
+    generated = dt_now()
     views = [report_view(catalog, r, generated) for r in results]
     files: list[Path] = []
     if len(views) == 1:

@@ -15,6 +15,7 @@ from typing import NamedTuple, Sequence
 from markupsafe import Markup, escape
 
 from sferum_onboard.catalog.model import Catalog, Step
+from sferum_onboard.dates import now as dt_now
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
 from sferum_onboard.outputs.labels import class_label, group_count, guide_url, helper_text, role_label
@@ -160,7 +161,7 @@ def report_view(catalog: Catalog, result: roadmap.SchoolResult, generated: dt.da
         keyed.append(((section_key, order, person.full_name.casefold()), row))
     keyed.sort(key=lambda item: item[0])
     rows = tuple(row for _, row in keyed)
-    return ReportView(catalog, result, rows, generated or dt.datetime.now().replace(microsecond=0))
+    return ReportView(catalog, result, rows, generated or dt_now())
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from sferum_onboard.tracking.classes import grade_of, normalise_class
 from sferum_onboard.tracking.fold import fold_events
 from sferum_onboard.tracking.model import Person, School, StepState
 from sferum_onboard.tracking.roster.files import open_workbook
+from sferum_onboard.tracking.roster.workbook import cell_code, plain_text
 from sferum_onboard.tracking.roster.values import name_key
 from sferum_onboard.tracking.store import NewEvent
 from sferum_onboard.wording import plural
@@ -142,7 +143,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
     sheets = {s.name for s in book.sheets}
     if META_SHEET not in sheets:
         raise DataError(SHEET["not-sheet"].format(file=label))
-    values = {_plain(r[0]): _plain(r[1]) for r in book.rows(META_SHEET) if len(r) > 1}
+    values = {plain_text(r[0]): plain_text(r[1]) for r in book.rows(META_SHEET) if len(r) > 1}
     meta = _read_meta(values, label)
     today = today or dt.date.today()
     found: list[SheetCell] = []
@@ -161,14 +162,14 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
             cells = rows[row - 1] if row <= len(rows) else ()
             return cells[column - 1] if column <= len(cells) else ""
 
-        if tuple(_plain(value(IDS_ROW, fixed + i + 1)) for i in range(len(steps))) != steps:
+        if tuple(plain_text(value(IDS_ROW, fixed + i + 1)) for i in range(len(steps))) != steps:
             raise DataError(SHEET["columns-changed"].format(file=where))
         for row in range(FIRST_ROW, len(rows) + 1):
-            code, name = value(row, 2), _plain(value(row, 3))
+            code, name = value(row, 2), plain_text(value(row, 3))
             cells = [value(row, fixed + i + 1) for i in range(len(steps))]
             if code in (None, "") and not name and all(c in (None, "") for c in cells):
                 continue
-            person_id = _code(code)
+            person_id = cell_code(code)
             if person_id is None:
                 problems.append(Problem(Location(where, row, 2), "sheet-row-unknown",
                                         SHEET["row-unknown"].format(name=name or "—")))
@@ -179,7 +180,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
                 parsed = parse_mark(cell, today, meta.exported_at.date())
                 if parsed is None:
                     problems.append(Problem(location, "sheet-cell-unknown", SHEET["cell-unknown"].format(
-                        value=_plain(cell), tick=TICK, na=NOT_APPLICABLE_MARK)))
+                        value=plain_text(cell), tick=TICK, na=NOT_APPLICABLE_MARK)))
                     continue
                 says, date = parsed
                 if date is not None and date > today:
@@ -188,28 +189,6 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
                     continue
                 found.append(SheetCell(person_id, step_id, says, date, location))
     return SheetData(path, meta, tuple(found), tuple(problems), tuple(people))
-
-
-def _plain(value) -> str:
-    """A cell as text: whitespace normalised; a whole number without «.0» (calamine reads numbers as floats)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _code(value) -> int | None:
-    """A person's code from its cell: a whole number, or text of digits; anything else is not a code."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
 
 
 def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date | None] | None:

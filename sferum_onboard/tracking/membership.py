@@ -61,7 +61,7 @@ def class_sort_key(name: str | None) -> tuple:
     """«2А» before «10А»: grade as a number, then the letter."""
     if not name:
         return (99, "")
-    digits = "".join(ch for ch in name if ch.isdigit())
+    digits = "".join(ch for ch in name if ch.isdecimal())
     return (int(digits) if digits else 99, name)
 
 

@@ -10,8 +10,10 @@ from rich.text import Text
 
 from sferum_onboard.dates import date_text, moment_text
 from sferum_onboard.outputs.member_labels import WORDS, person_text, reasons_text
-from sferum_onboard.tracking.members.matching import MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE, Row
-from sferum_onboard.tracking.members.recording import CheckRecord, ConfirmRecord, Verified, counts
+from sferum_onboard.tracking.members.matching import (
+    MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE, Row, count_outcomes,
+)
+from sferum_onboard.tracking.members.recording import CheckRecord, ConfirmRecord, Verified
 from sferum_onboard.tracking.membership import classes_of
 from sferum_onboard.tracking.model import CheckedMember, MemberCheck, Person
 from sferum_onboard.views.messages import MEMBERS_VIEW as VIEW
@@ -66,9 +68,9 @@ def verified_lines(verified: tuple[Verified, ...], people: Mapping[int, Person],
 
 
 def import_lines(record: CheckRecord, catalog, sheet: str | None, dry_run: bool) -> list[str]:
-    lines = [count_line(record.result.counts())]
-    lines += verified_lines(record.verified, record.people, catalog, dry_run)
     found = record.result.counts()
+    lines = [count_line(found)]
+    lines += verified_lines(record.verified, record.people, catalog, dry_run)
     if dry_run:
         lines.append(VIEW["dry-run"])
     elif sheet:
@@ -127,7 +129,7 @@ def confirm_lines(record: ConfirmRecord, rows_now: list[CheckedMember], catalog,
         lines.append(VIEW["confirm-row"].format(line=row.line, outcome=WORDS["outcomes"][row.outcome],
                                                 who=f": {who}" if who else ""))
     lines += verified_lines(record.verified, record.people, catalog, dry_run)
-    lines.append(count_line(counts(rows_now)))
+    lines.append(count_line(count_outcomes(rows_now)))
     if dry_run:
         lines.append(VIEW["dry-run"])
     return lines

@@ -23,7 +23,7 @@ from sferum_onboard.messages import MEMBERS, ROSTER
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.members import vocabulary as words
 from sferum_onboard.tracking.names import fold_name
-from sferum_onboard.tracking.roster.files import decode, is_encrypted_office, read_file, refuse_binary
+from sferum_onboard.tracking.roster.files import cell_text, decode, is_encrypted_office, read_file, refuse_binary
 from sferum_onboard.tracking.roster.values import clean
 from sferum_onboard.tracking.roster.workbook import Workbook, workbook_format
 
@@ -248,17 +248,11 @@ def _workbook_rows(label: str, data: bytes) -> _Table:
     visible = [s.name for s in book.sheets if s.visible]
     if not visible:
         raise DataError(MEMBERS["no-members"].format(file=label))
-    return _Table([(n, [_cell_text(v) for v in row]) for n, row in enumerate(book.rows(visible[0]), 1)])
+    return _Table([(n, [cell_text(v) for v in row]) for n, row in enumerate(book.rows(visible[0]), 1)])
 
 
 # A member list is read like a roster (the same limits and remedies), but another ZIP is not a list.
 _BOOK_MESSAGES = {**ROSTER, "binary": MEMBERS["not-a-list"]}
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
 
 
 def _header_columns(row: list[str]) -> dict[str, int] | None:

@@ -79,10 +79,15 @@ class Reconciliation:
         return tuple(row for row in self.rows if row.outcome == outcome)
 
     def counts(self) -> dict[str, int]:
-        found = dict.fromkeys(OUTCOMES, 0)
-        for row in self.rows:
-            found[row.outcome] += 1
-        return found
+        return count_outcomes(self.rows)
+
+
+def count_outcomes(rows: Iterable) -> dict[str, int]:
+    """How many rows of each outcome (each row has an `outcome`)."""
+    found = dict.fromkeys(OUTCOMES, 0)
+    for row in rows:
+        found[row.outcome] += 1
+    return found
 
 
 def audience_of_chat(chat: str | None) -> str:

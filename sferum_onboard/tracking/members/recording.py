@@ -22,7 +22,7 @@ from sferum_onboard.messages import MEMBERS
 from sferum_onboard.tracking.fold import fold_events, verified_keys
 from sferum_onboard.tracking.members.listing import MemberLine
 from sferum_onboard.tracking.members.matching import (
-    MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE, Reconciliation, class_relation, reconcile,
+    MATCHED, OTHER_CLASS, OUTSIDER, Reconciliation, class_relation, reconcile,
 )
 from sferum_onboard.tracking.membership import StepLayouts
 from sferum_onboard.tracking.model import DONE, MEMBERS as MEMBERS_SOURCE, CheckedMember, Event, MemberCheck, Person, School
@@ -187,10 +187,3 @@ def _decided(row: CheckedMember, decision: Decision, people: Mapping[int, Person
     return replace(row, outcome=outcome, person_id=person.id, confidence=CONFIRMED, confirmed=True,
                    outsider_name=decision.text or row.outsider_name if outcome == OUTSIDER else None)
 
-
-def counts(rows: Iterable[CheckedMember]) -> dict[str, int]:
-    """How many rows of each outcome (missing counted as people)."""
-    found = dict.fromkeys((MATCHED, MISSING, OTHER_CLASS, OUTSIDER, UNSURE), 0)
-    for row in rows:
-        found[row.outcome] += 1
-    return found

@@ -77,7 +77,7 @@ def series_start(target: Target, school_year: str | None) -> dt.date | None:
     """The burn-up's first day: the target's start, else 1 September of the school year."""
     if target.start:
         return target.start
-    if school_year and school_year[:4].isdigit():
+    if school_year and school_year[:4].isdecimal():
         return dt.date(int(school_year[:4]), 9, 1)
     return None
 

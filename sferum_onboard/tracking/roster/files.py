@@ -204,10 +204,10 @@ def workbook_tables(path: Path, data: bytes) -> tuple[str, list[Table]]:
 
 def _sheet_rows(rows: list[list]) -> Iterator[tuple[int, list[str]]]:
     for number, values in enumerate(rows, 1):
-        yield number, [v if v.__class__ is str else _cell_text(v) for v in values]
+        yield number, [v if v.__class__ is str else cell_text(v) for v in values]
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A cell as the list shows it. calamine reads every XLSX number as a float (1.0, 79000000001.0),
     an empty or error cell as "", and a date cell as a `date` (a `datetime` when it has a time)."""
     if isinstance(value, bool):

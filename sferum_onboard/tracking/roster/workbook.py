@@ -223,3 +223,28 @@ def _ods_columns(cells: bytes) -> int:
         if b"office:value-type" in attrs or not empty:
             last = column
     return last
+
+
+# --- cells, as calamine gives them ---------------------------------------------------------------
+
+
+def plain_text(value) -> str:
+    """A cell as text: whitespace normalised; a whole number without «.0» (calamine reads numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def cell_code(value) -> int | None:
+    """A code from its cell (a person's, a line's): a whole number, or text of digits; anything else is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdecimal():  # not isdigit: int() refuses «²»
+        return int(value)
+    return None

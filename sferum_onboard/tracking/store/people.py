@@ -74,7 +74,7 @@ class PeopleMixin:
         text = query.strip().lstrip("#№").strip()
         sid = school_id_of(school)
         with self._read() as conn:
-            if text.isdigit():
+            if text.isdecimal():
                 return [p for p in load_people(conn, sid, ids=[int(text)])]
             key = fold_name(query)
             if not key:
