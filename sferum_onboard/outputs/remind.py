@@ -25,9 +25,10 @@ from typing import Iterable, Mapping, Sequence
 
 from sferum_onboard.catalog.model import MILESTONES, Catalog, Step
 from sferum_onboard.messages import REPORTS
-from sferum_onboard.outputs.labels import class_label, guide_url, helper_text, role_label
+from sferum_onboard.outputs.labels import guide_url, helper_text, role_label
 from sferum_onboard.outputs.spreadsheet import csv_text
 from sferum_onboard.tracking import roadmap
+from sferum_onboard.site.pages import platform_name
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.membership import StepLayouts, has_role
 from sferum_onboard.tracking.model import Person
@@ -150,7 +151,6 @@ def reminders(
     and a channel that reaches them."""
     situation = result.situation
     people = situation.people
-    pupil_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
     parents: dict[int, list[Person]] = {}
     for person in people:
         for child in person.children if person.role == "parent" else ():
@@ -162,14 +162,14 @@ def reminders(
 
     wanted = (normalise_class(class_name) or class_name) if class_name else None
     variables = catalog.settings.variables if catalog.settings else {}
-    platform, messenger = variables.get("platform.acc", "«Сферум»"), variables.get("messenger.prep", "MAX")  # «про …», «в …»
+    platform, messenger = platform_name(catalog.settings, "acc"), variables.get("messenger.prep", "MAX")  # «про …», «в …»
     found = []
     for entry in result.behind:
         person = entry.person
         if role is not None and not has_role(person, role):
             continue
-        classes = class_label(person, pupil_classes)
-        if wanted is not None and wanted not in classes.split(", "):
+        counted_in = situation.memberships[person.id]
+        if wanted is not None and wanted not in counted_in:
             continue
         reader, channel = address(person, parents.get(person.id, ()), reachable)
         url = guide_url(catalog, entry.next_step)
@@ -177,7 +177,7 @@ def reminders(
             url = url.partition("#")[0]  # typed from paper: the page is enough
         text = message(person, entry.next_step, url, platform, messenger, reader=reader, channel=channel)
         label = REPORTS[f"channel-{channel}"].format(messenger=messenger)
-        found.append(Reminder(person, reader, channel, label, role_label(catalog, person), classes, entry.next_step,
+        found.append(Reminder(person, reader, channel, label, role_label(catalog, person), ", ".join(counted_in), entry.next_step,
                               url, helper_text(entry.helpers), text))
     return found
 

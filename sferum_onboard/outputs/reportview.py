@@ -18,7 +18,7 @@ from sferum_onboard.catalog.model import Catalog, Step
 from sferum_onboard.dates import now as dt_now
 from sferum_onboard.messages import REPORTS
 from sferum_onboard.outputs import charts
-from sferum_onboard.outputs.labels import class_label, group_count, guide_url, helper_text, role_label
+from sferum_onboard.outputs.labels import group_count, guide_url, helper_text, role_label
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.membership import ROLE_ORDER, class_sort_key
 
@@ -129,8 +129,7 @@ def _bar(share: int | None) -> Markup:
 
 
 def report_view(catalog: Catalog, result: roadmap.SchoolResult, generated: dt.datetime | None = None) -> ReportView:
-    people = result.situation.people
-    pupil_classes = {p.id: p.class_name for p in people if p.role == "pupil"}
+    memberships = result.situation.memberships  # worked out once, for the road map
     urls: dict[str, str | None] = {}
     helpers: dict[tuple[int, ...], str] = {}
     section_keys: dict[str, tuple] = {}
@@ -138,11 +137,12 @@ def report_view(catalog: Catalog, result: roadmap.SchoolResult, generated: dt.da
     for entry in result.people:
         person = entry.person
         order = ROLE_ORDER.get(person.role, len(ROLE_ORDER))
-        classes = class_label(person, pupil_classes)
+        counted_in = memberships[person.id]
+        classes = ", ".join(counted_in)
         if order < 2:
             section = STAFF_SECTION
         else:
-            section = classes.split(", ")[0] if classes else NO_CLASS_SECTION
+            section = counted_in[0] if counted_in else NO_CLASS_SECTION
         step = entry.next_step
         if step is not None and step.id not in urls:
             urls[step.id] = guide_url(catalog, step)
