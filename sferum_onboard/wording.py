@@ -1,4 +1,4 @@
-"""Russian words the outputs share: nouns after a number, and the titles of roles.
+"""Russian words the outputs share: nouns after a number, durations, and the titles of roles.
 
 `plural(3, "pupil")` is «3 ученика», `plural(21, "step", "genitive")` is
 «21 шага» (as in «выполнено 2 из 21 шага»). A noun's three forms follow a
@@ -67,6 +67,24 @@ def plural_form(n: int, forms: Forms) -> str:
 def plural(n: int, noun: str, case: str = "nominative") -> str:
     """«3 ученика»: the number and the noun of `NOUNS` (or of the case's table) in the right form."""
     return f"{n} {plural_form(n, _CASES[case][noun])}"
+
+
+def minutes_text(minutes: int) -> str:
+    """«5 минут», «1 час 30 минут»: for a table cell."""
+    if minutes < 60:
+        return plural(minutes, "minute")
+    hours, rest = divmod(minutes, 60)
+    text = plural(hours, "hour")
+    return f"{text} {plural(rest, 'minute')}" if rest else text
+
+
+def about_minutes(minutes: int) -> str:
+    """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
+    if minutes < 60:
+        return "около " + plural(minutes, "minute", "genitive")
+    hours, rest = divmod(minutes, 60)
+    text = plural(hours, "hour", "genitive")
+    return f"около {text} {plural(rest, 'minute', 'genitive')}" if rest else f"около {text}"
 
 
 def number_text(n: int) -> str:

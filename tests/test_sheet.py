@@ -248,4 +248,4 @@ def test_round_trip_on_postgres(store_url, tmp_path):
     ("31.02.2026", None), ("может быть", None),
 ])
 def test_marks(value, expected):
-    assert parse_mark(value, dt.date(2026, 10, 1), dt.date(2026, 9, 1)) == expected
+    assert parse_mark(value, dt.date(2026, 10, 1)) == expected

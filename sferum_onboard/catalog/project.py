@@ -28,14 +28,14 @@ def find_project(start: Path) -> Path | None:
     return next((folder for folder in (start, *start.parents) if is_project(folder)), None)
 
 
-def locate_project(given: str | os.PathLike | None = None, start: Path | None = None) -> Path:
-    """The folder given (`--project`), else SFERUM_ONBOARD_PROJECT, else the project around `start` (the current
-    folder). A folder given is used as it is: checking it reports what is missing there."""
+def locate_project(given: str | os.PathLike | None = None) -> Path:
+    """The folder given (`--project`), else SFERUM_ONBOARD_PROJECT, else the project around the current folder.
+    A folder given is used as it is: checking it reports what is missing there."""
     if given:
         return Path(given)
     if os.environ.get(PROJECT_ENV):
         return Path(os.environ[PROJECT_ENV])
-    start = Path.cwd() if start is None else start
+    start = Path.cwd()
     found = find_project(start)
     if found is None:
         raise NotFoundError(CATALOG["no-project"].format(folder=start, env=PROJECT_ENV))

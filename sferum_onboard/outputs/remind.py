@@ -32,7 +32,7 @@ from sferum_onboard.site.pages import platform_name
 from sferum_onboard.tracking.classes import normalise_class
 from sferum_onboard.tracking.membership import StepLayouts, has_role
 from sferum_onboard.tracking.model import Person
-from sferum_onboard.wording import plural
+from sferum_onboard.wording import about_minutes
 
 MAX_CHAT, SMS, JOURNAL, SLIP = "max", "sms", "journal", "slip"
 CHANNELS = (MAX_CHAT, SMS, JOURNAL, SLIP)
@@ -124,7 +124,7 @@ def message(person: Person, step: Step, url: str | None, platform: str = "«Сф
     lines = [
         greeting(reader),
         f"Напоминаю про {platform} в {messenger}: следующий шаг {whose}— «{step.title}». {_sentence(step.action)} "
-        f"Это займёт около {plural(step.minutes, 'minute', 'genitive')}.",
+        f"Это займёт {about_minutes(step.minutes)}.",
     ]
     if url:
         lines.append(f"Пошаговая инструкция: {url}")

@@ -35,7 +35,7 @@ from sferum_onboard.outputs.reportview import ReportView, behind_rows_html, dist
 from sferum_onboard.tracking import roadmap
 from sferum_onboard.tracking.model import School
 from sferum_onboard.tracking.fold import fold_school_events
-from sferum_onboard.wording import plural
+from sferum_onboard.wording import about_minutes, plural
 
 
 
@@ -129,7 +129,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(pct=percent.text, date=date_text, moment=lambda at: at.strftime(DATETIME_FORMAT))
     env.globals.update(
-        version=__version__, plural=plural, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
+        version=__version__, plural=plural, about_minutes=about_minutes, REPORTS=REPORTS, milestones=MILESTONES, charts=charts,
         group_title=group_title, group_count=group_count, status_text=status_text, audience_text=audience_text,
     )
     return env

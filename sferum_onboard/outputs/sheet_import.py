@@ -177,7 +177,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
             people.append(SheetRow(Location(where, row, 3), person_id, name))
             for index, (step_id, cell) in enumerate(zip(steps, cells)):
                 location = Location(where, row, fixed + index + 1)
-                parsed = parse_mark(cell, today, meta.exported_at.date())
+                parsed = parse_mark(cell, today)
                 if parsed is None:
                     problems.append(Problem(location, "sheet-cell-unknown", SHEET["cell-unknown"].format(
                         value=plain_text(cell), tick=TICK, na=NOT_APPLICABLE_MARK)))
@@ -191,7 +191,7 @@ def read_sheet(path: Path, today: dt.date | None = None) -> SheetData:
     return SheetData(path, meta, tuple(found), tuple(problems), tuple(people))
 
 
-def parse_mark(value, today: dt.date, exported: dt.date) -> tuple[str, dt.date | None] | None:
+def parse_mark(value, today: dt.date) -> tuple[str, dt.date | None] | None:
     """(state, date) of a step cell; None when it means nothing we know."""
     if value is None:
         return CELL_EMPTY, None

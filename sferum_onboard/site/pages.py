@@ -21,7 +21,7 @@ from sferum_onboard.catalog.grammar import LITERAL_FORMS
 from sferum_onboard.catalog.model import Catalog, Checklist, GuideRef, Role, SiteSettings, Step, Target
 from sferum_onboard.dates import date_text
 from sferum_onboard.site.urls import absolute_url, relative_url
-from sferum_onboard.wording import plural
+from sferum_onboard.wording import about_minutes, minutes_text, plural
 
 PLATFORM_NAMES = {"android": "Android", "ios": "iPhone", "desktop": "компьютер", "web": "браузер"}
 # Reserved docs paths of generated pages (content/ must not use them).
@@ -48,24 +48,6 @@ def checklist_page(checklist_id: str) -> str:
 def step_box_id(checklist_id: str, step_id: str) -> str:
     """The checkbox id: stable, so a link or a test can find a step on any build."""
     return f"step-{checklist_id}-{step_id}"
-
-
-def minutes_text(minutes: int) -> str:
-    """«5 минут», «1 час 30 минут»: for a table cell."""
-    if minutes < 60:
-        return plural(minutes, "minute")
-    hours, rest = divmod(minutes, 60)
-    text = plural(hours, "hour")
-    return f"{text} {plural(rest, 'minute')}" if rest else text
-
-
-def about_minutes(minutes: int) -> str:
-    """«около 3 минут», «около 1 часа 21 минуты»: «около» asks for the genitive."""
-    if minutes < 60:
-        return "около " + plural(minutes, "minute", "genitive")
-    hours, rest = divmod(minutes, 60)
-    text = plural(hours, "hour", "genitive")
-    return f"около {text} {plural(rest, 'minute', 'genitive')}" if rest else f"около {text}"
 
 
 def setup_time(steps) -> str:

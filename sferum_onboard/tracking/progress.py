@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
 from sferum_onboard.percent import rounded
+from sferum_onboard.tracking.fold import StateKey
 from sferum_onboard.tracking.membership import (
     Profile, StepLayouts, class_sort_key, classes_of, profile_of, role_sort_key, step_order,
 )
 from sferum_onboard.tracking.model import DONE, NOT_APPLICABLE, Person, StepState, is_open
 
-StateKey = tuple[int | None, str]
 
 __all__ = [
     "groups_of", "StepProgress", "GroupProgress", "Progress", "Bucket",

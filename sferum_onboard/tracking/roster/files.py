@@ -217,6 +217,3 @@ def cell_text(value) -> str:
     if isinstance(value, dt.date):  # datetime is a date too: the day only, as schools write it
         return value.strftime(DATE_FORMAT)
     return str(value)  # a time (12:30:00), a duration, a fraction
-
-
-# --- the header ----------------------------------------------------------------

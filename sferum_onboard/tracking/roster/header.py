@@ -11,7 +11,6 @@ from sferum_onboard.tracking.roster.records import HEADER_SCAN_ROWS
 from sferum_onboard.tracking.roster.values import clean, fold
 
 # Words in a header that say whose name or class a column holds.
-# Words in a header that say whose name or class a column holds.
 _QUALIFIERS = (
     ("классн", "leader"), ("руководител", "leader"),
     ("матер", "mother"), ("мама", "mother"), ("отц", "father"), ("отец", "father"), ("папа", "father"),
